@@ -1,0 +1,1 @@
+"""Torch modules trained by skgen's generators, and their shared training loop."""

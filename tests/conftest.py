@@ -1,0 +1,42 @@
+"""Shared fixtures: a network-free generator that obeys the base contract."""
+
+import numpy as np
+import pytest
+
+from skgen._base import BaseStationGenerator
+
+
+class ResamplingGenerator(BaseStationGenerator):
+    """Test double: 'generates' by resampling a station's own records.
+
+    Its samples are real records of the station, so any score comparing them
+    with the station's records is at its best; with ``shuffle_stations`` it
+    returns records of another station, a deliberately wrong generator.
+    """
+
+    def __init__(self, n_times=None, fs=100.0, shuffle_stations=False,
+                 device="cpu", random_state=None):
+        self.n_times = n_times
+        self.fs = fs
+        self.shuffle_stations = shuffle_stations
+        self.device = device
+        self.random_state = random_state
+
+    def _train(self, X, stations, rng):
+        return {"train_records_": X.shape[0]}
+
+    def _encode_records(self, X, stations):
+        return {"records": X}
+
+    def _generate(self, entry, n_samples, rng):
+        pool = entry["records"]
+        if self.shuffle_stations:
+            labels = list(self.bank_)
+            own = next(k for k, v in self.bank_.items() if v is entry)
+            pool = self.bank_[labels[(labels.index(own) + 1) % len(labels)]]["records"]
+        return pool[rng.randint(len(pool), size=n_samples)].copy()
+
+
+@pytest.fixture
+def resampling_generator():
+    return ResamplingGenerator
