@@ -11,6 +11,10 @@ its sampler needs (the *station bank*). Subclasses provide three hooks:
     records along its first axis.
 ``_generate(entry, n_samples, rng) -> ndarray (n_samples, n_channels, n_times)``
     Draw new records from one station's bank entry.
+``_build_module() -> torch.nn.Module``
+    A new network shaped for this generator's parameters and fitted
+    attributes (``n_channels_``, ``n_times_``, ...); ``skgen.load`` fills it
+    with saved weights.
 
 Everything else (validation, atomic fit, ``add_stations``, ``sample``,
 ``score``, pickling) lives here once.
@@ -347,8 +351,13 @@ class BaseStationGenerator(BaseEstimator):
                     for key, value in new.items()
                 }
             bank[label] = new
-        self.stations_ = np.array(list(bank), dtype=object)
         return bank
+
+    @property
+    def stations_(self):
+        """ndarray of shape (n_stations,): the stations of the bank, in order
+        of registration."""
+        return np.array(list(self.bank_), dtype=object)
 
     # -- generation ------------------------------------------------------
     def sample(self, station, n_samples=1, random_state=None):
@@ -415,6 +424,23 @@ class BaseStationGenerator(BaseEstimator):
         from .scoring import HVSRAlignmentScorer
 
         return HVSRAlignmentScorer()(self, X, stations)
+
+    # -- persistence -----------------------------------------------------
+    def save(self, path):
+        """Write the fitted generator to a safe model file.
+
+        Weights, parameters and the station bank are stored as plain data;
+        :func:`skgen.load` reads them back without executing code. The write
+        is atomic: a failure leaves any previous file at ``path`` intact.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Destination file, conventionally ending in ``.skgen``.
+        """
+        from ._persistence import save
+
+        save(self, path)
 
     # -- sklearn and pickling -------------------------------------------
     def __sklearn_tags__(self):

@@ -1,0 +1,184 @@
+"""Safe model files: ``gen.save(path)`` and ``skgen.load(path)``.
+
+A model file is one ``torch.save`` of plain data: the constructor
+parameters, the fitted arrays (as tensors), the network's ``state_dict`` and
+the station bank. It is read back with ``torch.load(weights_only=True)``,
+whose unpickler accepts only tensors and plain containers, so a file can
+never execute code on load. Writes go to a temporary file in the target
+folder and are renamed into place: a failure mid-write leaves any previous
+file intact.
+"""
+
+import os
+import pickle
+import tempfile
+import warnings
+
+import numpy as np
+import torch
+
+__all__ = ["FORMAT_VERSION", "load", "save"]
+
+FORMAT_NAME = "skgen-model"
+FORMAT_VERSION = 1
+
+
+def _registry():
+    from ._cvae import SpectrogramCVAEGenerator
+    from ._timesnet import TimesNetGenerator
+
+    return {cls.__name__: cls for cls in (TimesNetGenerator, SpectrogramCVAEGenerator)}
+
+
+def _to_safe(value):
+    """Encode a fitted value with only types ``weights_only`` accepts."""
+    if isinstance(value, np.ndarray):
+        if value.dtype == object:
+            return {"__list_array__": [_to_safe(v) for v in value.tolist()]}
+        return {"__ndarray__": torch.from_numpy(np.ascontiguousarray(value))}
+    if isinstance(value, torch.device):
+        return {"__device__": str(value)}
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, dict):
+        return {"__dict__": [[_to_safe(k), _to_safe(v)] for k, v in value.items()]}
+    if isinstance(value, tuple):
+        return {"__tuple__": [_to_safe(v) for v in value]}
+    if isinstance(value, list):
+        return [_to_safe(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str, torch.Tensor)):
+        return value
+    raise TypeError(f"cannot store a value of type {type(value).__name__} in a model file")
+
+
+def _from_safe(value):
+    if isinstance(value, dict):
+        if "__ndarray__" in value:
+            return value["__ndarray__"].numpy()
+        if "__list_array__" in value:
+            out = np.empty(len(value["__list_array__"]), dtype=object)
+            out[:] = [_from_safe(v) for v in value["__list_array__"]]
+            return out
+        if "__device__" in value:
+            return torch.device(value["__device__"])
+        if "__dict__" in value:
+            return {_from_safe(k): _from_safe(v) for k, v in value["__dict__"]}
+        if "__tuple__" in value:
+            return tuple(_from_safe(v) for v in value["__tuple__"])
+    if isinstance(value, list):
+        return [_from_safe(v) for v in value]
+    return value
+
+
+def save(generator, path):
+    """Write a fitted generator to ``path`` atomically.
+
+    Parameters
+    ----------
+    generator : TimesNetGenerator or SpectrogramCVAEGenerator
+        A fitted generator.
+    path : str or path-like
+        Destination file (conventionally ``.skgen``).
+    """
+    from sklearn.utils.validation import check_is_fitted
+
+    from . import __version__
+
+    check_is_fitted(generator)
+    modules = {
+        name: {k: v.detach().cpu() for k, v in getattr(generator, name).state_dict().items()}
+        for name in generator._torch_attributes
+    }
+    fitted = {
+        name: _to_safe(value)
+        for name, value in vars(generator).items()
+        if name.endswith("_") and not name.startswith("_")
+        and name not in modules and name != "bank_"
+    }
+    payload = {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "skgen_version": __version__,
+        "class": type(generator).__name__,
+        "params": _to_safe(generator.get_params(deep=False)),
+        "fitted": fitted,
+        "modules": modules,
+        "bank": _to_safe(generator.bank_),
+    }
+    path = os.fspath(path)
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, tmp = tempfile.mkstemp(dir=folder, prefix=".skgen-", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            torch.save(payload, stream)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def load(path):
+    """Read a generator written by :meth:`save`, without executing any code.
+
+    Parameters
+    ----------
+    path : str or path-like
+
+    Returns
+    -------
+    generator : TimesNetGenerator or SpectrogramCVAEGenerator
+        Fitted, on CPU unless it was saved from CUDA and CUDA is available.
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file.
+    ValueError
+        Not an skgen model file, a file carrying code (refused), or a format
+        version newer than this skgen reads.
+    """
+    path = os.fspath(path)
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No model file at {path!r}.")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except pickle.UnpicklingError as exc:
+        raise ValueError(
+            f"{path!r} was refused: it is not a plain-data skgen model file "
+            f"(it may carry code, which skgen never runs). Details: {exc}"
+        ) from None
+    except (RuntimeError, EOFError, OSError) as exc:
+        raise ValueError(f"{path!r} is not a readable skgen model file: {exc}") from None
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT_NAME:
+        raise ValueError(f"{path!r} is not an skgen model file.")
+    version = payload.get("format_version")
+    if not isinstance(version, int) or version > FORMAT_VERSION:
+        raise ValueError(
+            f"{path!r} uses model-file format version {version}, newer than "
+            f"version {FORMAT_VERSION} that this skgen reads; upgrade skgen."
+        )
+    classes = _registry()
+    if payload["class"] not in classes:
+        raise ValueError(f"{path!r} holds an unknown generator class {payload['class']!r}.")
+    generator = classes[payload["class"]](**_from_safe(payload["params"]))
+    for name, value in payload["fitted"].items():
+        setattr(generator, name, _from_safe(value))
+    generator.bank_ = _from_safe(payload["bank"])
+    device = torch.device(generator.device_)
+    if device.type == "cuda" and not torch.cuda.is_available():
+        warnings.warn(
+            f"{path!r} was saved from CUDA but no CUDA device is available; "
+            "loading on the CPU.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        device = torch.device("cpu")
+    generator.device_ = device
+    for name, state in payload["modules"].items():
+        module = generator._build_module()
+        module.load_state_dict(state)
+        setattr(generator, name, module.to(device).eval())
+    return generator

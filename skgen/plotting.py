@@ -1,0 +1,195 @@
+"""Figures for comparing generated and real records.
+
+Needs matplotlib (``pip install "skgen[plot]"``). Every function takes arrays
+(and optionally an ``ax``) and returns the matplotlib ``Figure``; the HVSR
+and f0 figures also accept one station's entry of a scorer report
+(:meth:`skgen.HVSRAlignmentScorer.report`). All HVSR values come from
+:mod:`skgen.signal`.
+"""
+
+import numpy as np
+
+from .signal import amplitude_spectrum
+
+__all__ = [
+    "plot_f0_confusion",
+    "plot_f0_histograms",
+    "plot_hvsr",
+    "plot_pga_f0",
+    "plot_waveforms",
+]
+
+_REAL = dict(color="0.25", label="real")
+_GENERATED = dict(color="tab:red", label="generated")
+_COMPONENTS = ("E", "N", "U")
+
+
+def _pyplot():
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError:
+        raise ImportError(
+            "skgen's plots need matplotlib: pip install 'skgen[plot]'"
+        ) from None
+    return plt
+
+
+def _axes(ax, **subplot_kw):
+    if ax is not None:
+        return ax.figure, ax
+    fig, ax = _pyplot().subplots(**subplot_kw)
+    return fig, ax
+
+
+def plot_hvsr(centers, real_curves, generated_curves, *, station=None, ax=None):
+    """Median HVSR with its 16-84 % band, real against generated.
+
+    Parameters
+    ----------
+    centers : ndarray of shape (n_centers,)
+        Frequencies of the curves (Hz).
+    real_curves, generated_curves : ndarray of shape (n_records, n_centers)
+        HVSR curves (:func:`skgen.signal.hvsr`).
+    station : str, optional
+        Title.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    """
+    fig, ax = _axes(ax, figsize=(5, 3.5))
+    for curves, style in ((real_curves, _REAL), (generated_curves, _GENERATED)):
+        curves = np.atleast_2d(curves)
+        low, median, high = np.nanpercentile(curves, [16, 50, 84], axis=0)
+        ax.fill_between(centers, low, high, color=style["color"], alpha=0.2, linewidth=0)
+        ax.plot(centers, median, color=style["color"],
+                label=f"{style['label']} (n={len(curves)})")
+    ax.set_xscale("log")
+    ax.set_xlabel("Frequency (Hz)")
+    ax.set_ylabel("H/V")
+    ax.set_title(f"HVSR, station {station}" if station is not None else "HVSR")
+    ax.legend(frameon=False)
+    return fig
+
+
+def plot_f0_histograms(real_f0, generated_f0, *, bins=None, station=None, ax=None):
+    """Histograms of f0, real against generated.
+
+    Parameters
+    ----------
+    real_f0, generated_f0 : array-like of shape (n,)
+        Site frequencies (Hz); NaN (no peak) is left out.
+    bins : array-like, optional
+        Bin edges; default ``linspace(1, 20, 21)`` as in the paper.
+    station : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    """
+    bins = np.linspace(1, 20, 21) if bins is None else np.asarray(bins)
+    fig, ax = _axes(ax, figsize=(5, 3.5))
+    for f0, style in ((real_f0, _REAL), (generated_f0, _GENERATED)):
+        f0 = np.asarray(f0, dtype=float)
+        ax.hist(f0[np.isfinite(f0)], bins=bins, density=True, alpha=0.5, **style)
+    ax.set_xlabel("f0 (Hz)")
+    ax.set_ylabel("density")
+    ax.set_title(f"f0, station {station}" if station is not None else "f0")
+    ax.legend(frameon=False)
+    return fig
+
+
+def plot_f0_confusion(real_f0, generated_f0, stations, *, bins=None, ax=None):
+    """The f0 distribution confusion matrix (SPEC 4.3) as a heatmap.
+
+    Parameters
+    ----------
+    real_f0, generated_f0 : sequence of array-like
+        One array of f0 values per station, same order.
+    stations : sequence of str
+        Station labels, in that order.
+    bins : array-like, optional
+        Histogram bin edges (default ``linspace(1, 20, 21)``).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        Title carries the alignment score.
+    """
+    from .scoring import f0_alignment_score, f0_confusion_matrix
+
+    matrix = f0_confusion_matrix(real_f0, generated_f0, bins=bins)
+    score = f0_alignment_score(real_f0, generated_f0, bins=bins)
+    size = 2 * len(stations)
+    fig, ax = _axes(ax, figsize=(1.2 + 0.35 * size, 0.8 + 0.35 * size))
+    image = ax.imshow(matrix, vmin=0, vmax=1, cmap="viridis")
+    labels = [f"{kind} {s}" for s in stations for kind in ("R", "G")]
+    ax.set_xticks(range(size), labels, rotation=90, fontsize=7)
+    ax.set_yticks(range(size), labels, fontsize=7)
+    ax.set_title(f"f0 confusion (alignment {score:.3f})")
+    fig.colorbar(image, ax=ax, label="1 - JS distance")
+    return fig
+
+
+def plot_waveforms(real_record, generated_record, fs, *, station=None):
+    """Real and generated 3-component records with their Fourier spectra.
+
+    Parameters
+    ----------
+    real_record, generated_record : ndarray of shape (3, n_times)
+        One record each (E, N, U), in m/s^2.
+    fs : float
+        Sampling rate (Hz).
+    station : str, optional
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        Three rows (components) by two columns (time series, amplitude
+        spectrum).
+    """
+    plt = _pyplot()
+    fig, axes = plt.subplots(3, 2, figsize=(9, 6), gridspec_kw={"width_ratios": [2, 1]})
+    for record, style in ((real_record, _REAL), (generated_record, _GENERATED)):
+        record = np.asarray(record, dtype=float)
+        time = np.arange(record.shape[-1]) / fs
+        freqs, amplitudes = amplitude_spectrum(record, fs, highpass=None)
+        for row, name in enumerate(_COMPONENTS):
+            axes[row, 0].plot(time, record[row], linewidth=0.5, **style)
+            axes[row, 0].set_ylabel(f"{name} (m/s$^2$)")
+            axes[row, 1].loglog(freqs[1:], amplitudes[row, 1:], linewidth=0.5, **style)
+    axes[-1, 0].set_xlabel("Time (s)")
+    axes[-1, 1].set_xlabel("Frequency (Hz)")
+    axes[0, 1].legend(frameon=False, fontsize=7)
+    fig.suptitle(f"Records, station {station}" if station is not None else "Records")
+    fig.tight_layout()
+    return fig
+
+
+def plot_pga_f0(real_pga, real_f0, generated_pga, generated_f0, *, station=None, ax=None):
+    """PGA against f0, real and generated.
+
+    Parameters
+    ----------
+    real_pga, real_f0, generated_pga, generated_f0 : array-like of shape (n,)
+        Peak ground acceleration (m/s^2) and site frequency (Hz) per record.
+    station : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    """
+    fig, ax = _axes(ax, figsize=(5, 3.5))
+    ax.scatter(real_f0, real_pga, s=14, **_REAL)
+    ax.scatter(generated_f0, generated_pga, s=14, marker="x", **_GENERATED)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("f0 (Hz)")
+    ax.set_ylabel("PGA (m/s$^2$)")
+    ax.set_title(f"PGA vs f0, station {station}" if station is not None else "PGA vs f0")
+    ax.legend(frameon=False)
+    return fig
