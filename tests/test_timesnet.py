@@ -1,0 +1,402 @@
+"""TimesNet-Gen: network pieces, training, the station bank and sampling."""
+
+import copy
+import io
+import pickle
+
+import joblib
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.utils.estimator_checks import check_estimator
+
+from skgen._persistence import load
+from skgen._timesnet import TimesNetGenerator
+from skgen.nn.timesnet import Inception, TimesNet, dominant_periods, normalize
+
+N_TIMES = 64
+TINY = dict(n_times=N_TIMES, d_model=4, d_ff=6, e_layers=2, top_k=2, num_kernels=2,
+            epochs=2, noise_epochs=1, batch_size=4)
+
+
+def _records(n_stations=3, per_station=4, n_times=N_TIMES, seed=0):
+    """Sinusoids with a station-specific period, noise and amplitude per record."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(n_times)
+    X, stations = [], []
+    for s in range(n_stations):
+        for _ in range(per_station):
+            phase = rng.uniform(0, 2 * np.pi, size=(3, 1))
+            wave = np.sin(2 * np.pi * (s + 2) * t / n_times + phase)
+            X.append(rng.lognormal() * (wave + 0.3 * rng.standard_normal((3, n_times))) + 0.1)
+            stations.append(f"S{s}")
+    return np.asarray(X, dtype=np.float32), np.array(stations)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    # Tiny networks gain nothing from threads, and on a shared machine
+    # waiting threads make them many times slower.
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    X, stations = _records()
+    return TimesNetGenerator(**TINY, random_state=0).fit(X, stations), X, stations
+
+
+def _state(gen):
+    return {k: v.clone() for k, v in gen.module_.state_dict().items()}
+
+
+# -- network pieces -------------------------------------------------------
+def test_normalize_matches_numpy():
+    x = torch.randn(2, 3, 50, dtype=torch.float64) * 4 + 2
+    x_norm, mu, sigma = normalize(x)
+    a = x.numpy()
+    np.testing.assert_allclose(mu.numpy(), a.mean(axis=2))
+    np.testing.assert_allclose(sigma.numpy(), np.sqrt(a.var(axis=2) + 1e-5))
+    np.testing.assert_allclose(
+        x_norm.numpy(), (a - a.mean(axis=2, keepdims=True)) / sigma.numpy()[..., None]
+    )
+
+
+def test_dominant_periods_of_known_sinusoids():
+    t = torch.arange(64, dtype=torch.float32)
+    # Record 0: 4 cycles (period 16) strongest, then 10 cycles (period 6).
+    # Record 1: 3 cycles only (period 21 = 64 // 3).
+    x = torch.stack([
+        2 * torch.sin(2 * np.pi * 4 * t / 64) + torch.sin(2 * np.pi * 10 * t / 64),
+        torch.sin(2 * np.pi * 3 * t / 64) + 5.0,
+    ])[..., None].repeat(1, 1, 3)
+    periods, amplitudes = dominant_periods(x, top_k=2)
+    assert periods[0].tolist() == [16, 6]
+    assert periods[1, 0] == 21
+    np.testing.assert_allclose(amplitudes[0].numpy(), [64.0, 32.0], rtol=1e-5)
+    # Fewer non-DC bins than top_k: k shrinks; no bin at all: the whole record.
+    assert dominant_periods(torch.randn(2, 5, 3), top_k=4)[0].shape == (2, 2)
+    periods, amplitudes = dominant_periods(torch.randn(2, 1, 3), top_k=2)
+    assert periods.tolist() == [[1], [1]] and float(amplitudes.abs().sum()) == 0
+
+
+@pytest.mark.parametrize("num_kernels", [1, 3])
+def test_merged_inception_equals_separate_convolutions(num_kernels):
+    torch.manual_seed(0)
+    merged = Inception(5, 7, num_kernels)
+    for conv in merged.kernels:  # non-zero biases, so the bias mean is tested
+        torch.nn.init.normal_(conv.bias)
+    separate = copy.deepcopy(merged)
+    x1 = torch.randn(2, 5, 9, 11, requires_grad=True)
+    x2 = x1.detach().clone().requires_grad_(True)
+    upstream = torch.randn(2, 7, 9, 11)
+
+    out_merged = merged(x1)
+    # The reference: the published Inception_Block_V1 forward.
+    out_separate = torch.stack([conv(x2) for conv in separate.kernels], dim=-1).mean(-1)
+    assert out_merged.shape == (2, 7, 9, 11)
+    torch.testing.assert_close(out_merged, out_separate, rtol=1e-5, atol=1e-5)
+
+    (out_merged * upstream).sum().backward()
+    (out_separate * upstream).sum().backward()
+    torch.testing.assert_close(x1.grad, x2.grad, rtol=1e-5, atol=1e-5)
+    for a, b in zip(merged.kernels, separate.kernels):
+        torch.testing.assert_close(a.weight.grad, b.weight.grad, rtol=1e-5, atol=1e-5)
+        torch.testing.assert_close(a.bias.grad, b.bias.grad, rtol=1e-5, atol=1e-5)
+    assert set(merged.state_dict()) == {
+        f"kernels.{i}.{p}" for i in range(num_kernels) for p in ("weight", "bias")
+    }
+
+
+def test_encoding_does_not_depend_on_batch_mates():
+    torch.manual_seed(0)
+    net = TimesNet(3, N_TIMES, d_model=8, d_ff=8, e_layers=2, top_k=2,
+                   num_kernels=2, dropout=0.0).eval()
+    X, _ = _records(n_stations=4, per_station=2)
+    x_norm = normalize(torch.from_numpy(X))[0]
+    embedded = net.embedding(x_norm.transpose(1, 2)) + net.position
+    # The records really have different dominant periods (else the test
+    # could not tell per-record from batch-averaged period selection).
+    assert len(np.unique(dominant_periods(embedded, 2)[0][:, 0])) > 1
+    with torch.no_grad():
+        together = net.encode(x_norm)
+        alone = torch.cat([net.encode(x_norm[i:i + 1]) for i in range(len(X))])
+        reversed_order = net.encode(x_norm.flip(0)).flip(0)
+    torch.testing.assert_close(together, alone, rtol=1e-5, atol=1e-5)
+    torch.testing.assert_close(together, reversed_order, rtol=1e-5, atol=1e-5)
+
+
+def test_estimator_encoding_is_batch_size_independent(fitted):
+    gen, X, stations = fitted
+    other = copy.copy(gen).set_params(batch_size=1)
+    np.testing.assert_allclose(other.encode(X), gen.encode(X), rtol=1e-5, atol=1e-5)
+
+
+# -- estimator --------------------------------------------------------------
+def test_shapes_dtypes_and_bank(fitted):
+    gen, X, stations = fitted
+    assert gen.n_channels_ == 3 and gen.n_times_ == N_TIMES
+    assert list(gen.stations_) == ["S0", "S1", "S2"]
+    assert len(gen.history_["pretrain"]) == 2 and len(gen.history_["noise"]) == 1
+    assert gen.encoder_scale_.shape == (4,) and gen.encoder_scale_.dtype == np.float32
+    entry = gen.bank_["S1"]
+    assert entry["recon"].shape == (4, 3, N_TIMES) and entry["recon"].dtype == np.float32
+    assert entry["mu"].shape == entry["sigma"].shape == entry["rms"].shape == (4, 3)
+    samples = gen.sample("S1", n_samples=5, random_state=0)
+    assert samples.shape == (5, 3, N_TIMES) and samples.dtype == np.float32
+    Z = gen.encode(X)
+    assert Z.shape == (12, N_TIMES, 4) and Z.dtype == np.float32
+    recon = gen.reconstruct(X)
+    assert recon.shape == X.shape and recon.dtype == np.float32
+    # The bank holds the normalised reconstruction with mu and sigma of X.
+    rows = stations == "S1"
+    np.testing.assert_allclose(entry["mu"], X[rows].mean(axis=2), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(entry["sigma"], np.sqrt(X[rows].var(axis=2) + 1e-5), rtol=1e-5)
+    np.testing.assert_allclose(
+        entry["recon"] * entry["sigma"][..., None] + entry["mu"][..., None],
+        recon[rows], rtol=1e-5, atol=1e-5,
+    )
+
+
+def test_training_learns_to_reconstruct():
+    X, stations = _records(per_station=6)
+    gen = TimesNetGenerator(**{**TINY, "epochs": 25, "lr": 1e-2, "d_model": 8},
+                            random_state=0).fit(X, stations)
+    losses = gen.history_["pretrain"]
+    assert losses[-1] < 0.5 * losses[0]
+    x_norm = normalize(torch.from_numpy(X))[0].numpy()
+    X_hat = gen.reconstruct(X)
+    sigma = np.sqrt(X.var(axis=2, keepdims=True) + 1e-5)
+    error = np.mean(((X_hat - X) / sigma) ** 2)
+    assert error < 0.5 * np.mean(x_norm**2)
+
+
+def test_fit_and_sample_are_reproducible(fitted):
+    gen, X, stations = fitted
+    again = TimesNetGenerator(**TINY, random_state=0).fit(X, stations)
+    for key, value in _state(gen).items():
+        assert torch.equal(value, again.module_.state_dict()[key]), key
+    assert gen.history_ == again.history_
+    np.testing.assert_array_equal(
+        gen.sample("S0", 3, random_state=5), again.sample("S0", 3, random_state=5)
+    )
+    assert not np.array_equal(
+        gen.sample("S0", 3, random_state=5), gen.sample("S0", 3, random_state=6)
+    )
+    other = TimesNetGenerator(**TINY, random_state=1).fit(X, stations)
+    assert not torch.equal(other.module_.position, gen.module_.position)
+
+
+def test_add_stations_freezes_weights_and_grows_bank(fitted):
+    gen, X, stations = fitted
+    gen = copy.deepcopy(gen)
+    before = _state(gen)
+    scale = gen.encoder_scale_.copy()
+    X_new, _ = _records(n_stations=2, per_station=3, seed=1)
+    labels = np.array(["S0"] * 3 + ["NEW"] * 3)
+    gen.add_stations(X_new, labels)
+    for key, value in gen.module_.state_dict().items():
+        assert torch.equal(value, before[key]), key
+    np.testing.assert_array_equal(gen.encoder_scale_, scale)
+    assert len(gen.bank_["S0"]["recon"]) == 7 and len(gen.bank_["NEW"]["recon"]) == 3
+    assert list(gen.stations_) == ["S0", "S1", "S2", "NEW"]
+    assert gen.sample("NEW", 2, random_state=0).shape == (2, 3, N_TIMES)
+
+
+def test_random_draws(fitted):
+    gen, _, _ = fitted
+    gen = copy.copy(gen).set_params(n_mix=3)
+    indices, weights, noise = gen._draw_mixtures(5, 200, np.random.RandomState(0))
+    assert indices.shape == weights.shape == (200, 3) and noise is None
+    assert all(len(set(row)) == 3 for row in indices.tolist())
+    assert set(indices.ravel()) == set(range(5))
+    np.testing.assert_allclose(weights.sum(axis=1), 1.0)
+    # Dirichlet(1, 1, 1): uniform on the simplex, each weight has mean 1/3.
+    assert abs(weights.mean() - 1 / 3) < 1e-9 and weights.std() > 0.1
+    gen.set_params(dirichlet_alpha=np.inf, sample_noise=0.5)
+    indices, weights, noise = gen._draw_mixtures(2, 4, np.random.RandomState(0))
+    np.testing.assert_array_equal(weights, np.full((4, 3), 1 / 3))
+    assert set(indices.ravel()) <= {0, 1}  # fewer records than n_mix
+    assert noise.shape == (4, N_TIMES, 4) and noise.dtype == np.float32
+
+
+@pytest.mark.parametrize("sigma_mixing", ["geometric", "arithmetic"])
+@pytest.mark.parametrize("sample_noise", [0.0, 0.7])
+def test_bank_sampling_equals_latent_mixing(fitted, sigma_mixing, sample_noise):
+    gen, X, stations = fitted
+    gen = copy.copy(gen)
+    gen.set_params(sigma_mixing=sigma_mixing, sample_noise=sample_noise,
+                   restore_energy=False, n_mix=3)
+    X_s = X[stations == "S2"]
+    samples = gen.sample("S2", n_samples=6, random_state=3)
+    indices, weights, noise = gen._draw_mixtures(len(X_s), 6, np.random.RandomState(3))
+
+    # Explicit route: mix latents of encode(), add noise, head, de-normalise.
+    Z = gen.encode(X_s).astype(np.float64)
+    z_mixed = np.einsum("sk,sktd->std", weights, Z[indices])
+    if sample_noise:
+        z_mixed = z_mixed + noise
+    with torch.no_grad():
+        x_norm = gen.module_.head(torch.from_numpy(z_mixed).float()).numpy()
+    mu = X_s.mean(axis=2)
+    sigma = np.sqrt(X_s.var(axis=2) + 1e-5)
+    mu_mixed = np.einsum("sk,skc->sc", weights, mu[indices])
+    if sigma_mixing == "geometric":
+        sigma_mixed = np.exp(np.einsum("sk,skc->sc", weights, np.log(sigma[indices])))
+    else:
+        sigma_mixed = np.einsum("sk,skc->sc", weights, sigma[indices])
+    expected = x_norm * sigma_mixed[..., None] + mu_mixed[..., None]
+    scale = np.abs(expected).max()
+    np.testing.assert_allclose(samples, expected, rtol=1e-4, atol=1e-5 * scale)
+
+
+def test_restore_energy_sets_weighted_rms(fitted):
+    gen, X, stations = fitted
+    gen = copy.copy(gen)
+    gen.set_params(restore_energy=True, n_mix=3, sigma_mixing="arithmetic")
+    X_s = X[stations == "S0"]
+    samples = gen.sample("S0", n_samples=4, random_state=2)
+    indices, weights, _ = gen._draw_mixtures(len(X_s), 4, np.random.RandomState(2))
+    mu = X_s.mean(axis=2)
+    sigma = np.sqrt(X_s.var(axis=2) + 1e-5)
+    mu_mixed = np.einsum("sk,skc->sc", weights, mu[indices])
+    sigma_mixed = np.einsum("sk,skc->sc", weights, sigma[indices])
+    normalised = (samples - mu_mixed[..., None]) / sigma_mixed[..., None]
+    recon_norm = (gen.reconstruct(X_s) - mu[..., None]) / sigma[..., None]
+    rms = np.sqrt(np.mean(recon_norm**2, axis=2))
+    target = np.sqrt(np.einsum("sk,skc->sc", weights, rms[indices] ** 2))
+    np.testing.assert_allclose(np.sqrt(np.mean(normalised**2, axis=2)), target, rtol=1e-3)
+    # Without restoring, the mixture of incoherent records is weaker.
+    plain = copy.copy(gen).set_params(restore_energy=False).sample("S0", 4, random_state=2)
+    plain_norm = (plain - mu_mixed[..., None]) / sigma_mixed[..., None]
+    plain_rms = np.sqrt(np.mean(plain_norm**2, axis=2))
+    assert np.all(plain_rms < target)
+
+
+def test_single_record_station_returns_its_reconstruction(fitted):
+    gen, X, stations = fitted
+    gen = copy.deepcopy(gen)
+    gen.add_stations(X[:1], ["ONE"])
+    samples = gen.sample("ONE", n_samples=3, random_state=0)
+    recon = gen.reconstruct(X[:1])
+    np.testing.assert_allclose(samples, np.repeat(recon, 3, axis=0), rtol=1e-4, atol=1e-4)
+
+
+# -- errors -----------------------------------------------------------------
+def test_input_errors(fitted):
+    gen, X, stations = fitted
+    with pytest.raises(ValueError, match="dimension"):
+        TimesNetGenerator(**TINY).fit(X[..., None], stations)
+    with pytest.raises(ValueError, match="shorter than the model's n_times=64"):
+        TimesNetGenerator(**TINY).fit(X[..., :50], stations)
+    bad = X.copy()
+    bad[0, 1, 3] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        TimesNetGenerator(**TINY).fit(bad, stations)
+    bad[0, 1, 3] = np.inf
+    with pytest.raises(ValueError, match="infinity"):
+        TimesNetGenerator(**TINY).fit(bad, stations)
+    with pytest.raises(ValueError, match="minimum of 1 is required"):
+        TimesNetGenerator(**TINY).fit(X[:0], stations[:0])
+    with pytest.raises(ValueError, match="12 records"):
+        TimesNetGenerator(**TINY).fit(X, stations[:5])
+    with pytest.raises(ValueError, match="expects 3"):
+        gen.add_stations(X[:, :2], stations)
+    with pytest.raises(ValueError, match="expects 3"):
+        gen.encode(X[:, :1])
+    with pytest.raises(ValueError, match="n_times=64"):
+        gen.reconstruct(X[..., :32])
+    with pytest.raises(ValueError, match="n_samples must be >= 1"):
+        gen.sample("S0", n_samples=0)
+    with pytest.raises(ValueError, match="Unknown station 'S9'"):
+        gen.sample("S9")
+
+
+@pytest.mark.parametrize("params, error, match", [
+    ({"d_model": 0}, ValueError, "d_model must be >= 1"),
+    ({"epochs": 1.5}, TypeError, "epochs must be an integer"),
+    ({"dropout": 1.0}, ValueError, "dropout must be < 1"),
+    ({"lr": 0.0}, ValueError, "lr must be > 0"),
+    ({"dirichlet_alpha": 0}, ValueError, "dirichlet_alpha must be > 0"),
+    ({"sigma_mixing": "median"}, ValueError, "sigma_mixing must be"),
+    ({"n_mix": 0}, ValueError, "n_mix must be >= 1"),
+    ({"restore_energy": "yes"}, TypeError, "restore_energy must be True or False"),
+    ({"device": "tpu"}, ValueError, "device must be"),
+])
+def test_parameter_errors(params, error, match):
+    X, stations = _records(n_stations=1)
+    gen = TimesNetGenerator(**{**TINY, **params})
+    with pytest.raises(error, match=match):
+        gen.fit(X, stations)
+    assert not hasattr(gen, "module_")
+
+
+def test_sampling_parameters_checked_at_sample_time(fitted):
+    gen = copy.copy(fitted[0])
+    gen.set_params(dirichlet_alpha=-1.0)
+    with pytest.raises(ValueError, match="dirichlet_alpha must be > 0"):
+        gen.sample("S0")
+
+
+def test_unfitted_encode_raises():
+    from sklearn.exceptions import NotFittedError
+
+    with pytest.raises(NotFittedError):
+        TimesNetGenerator().encode(np.zeros((1, 3, 6000)))
+
+
+# -- persistence and sklearn API -------------------------------------------
+def test_pickle_and_joblib_round_trip(fitted):
+    gen, X, _ = fitted
+    expected = gen.sample("S1", 4, random_state=11)
+    restored = pickle.loads(pickle.dumps(gen))
+    np.testing.assert_array_equal(restored.sample("S1", 4, random_state=11), expected)
+    buffer = io.BytesIO()
+    joblib.dump(gen, buffer)
+    buffer.seek(0)
+    restored = joblib.load(buffer)
+    np.testing.assert_array_equal(restored.sample("S1", 4, random_state=11), expected)
+    np.testing.assert_array_equal(restored.encode(X[:2]), gen.encode(X[:2]))
+
+
+def test_clone_get_params_and_paper_config():
+    gen = TimesNetGenerator(d_model=8, dirichlet_alpha=np.inf, random_state=3)
+    params = gen.get_params()
+    assert params["d_model"] == 8 and params["dirichlet_alpha"] == np.inf
+    assert params["n_times"] == 6000 and params["sigma_mixing"] == "geometric"
+    assert clone(gen).get_params() == params
+    paper = TimesNetGenerator.paper_config(device="auto")
+    expected = dict(n_times=6000, d_model=128, d_ff=256, e_layers=2, top_k=2,
+                    num_kernels=6, dropout=0.1, epochs=50, noise_epochs=10, device="auto")
+    assert {k: paper.get_params()[k] for k in expected} == expected
+    net = TimesNet(3, 6000, 128, 256, 2, 2, 6, 0.1)
+    n_parameters = sum(p.numel() for p in net.parameters())
+    assert 37e6 < n_parameters < 39e6  # "about 38 M parameters" (SPEC 2.1)
+
+
+def test_sklearn_estimator_checks():
+    gen = TimesNetGenerator(n_times=None, d_model=2, d_ff=2, e_layers=1, top_k=1,
+                            num_kernels=1, epochs=1, noise_epochs=1, random_state=0)
+    check_estimator(gen, expected_failed_checks={
+        "check_fit_score_takes_y": "fit takes station labels as `stations`, the "
+        "fixed public API, not `y`.",
+        "check_n_features_in_after_fitting": "score() validates the record "
+        "length with its own message (n_times), not sklearn's n_features one.",
+        "check_pipeline_consistency": "score() computes HVSR, which needs "
+        "3-component records; the checks give single-channel 2-D data.",
+    })
+
+
+def test_model_file_round_trip(fitted, tmp_path):
+    gen, X, _ = fitted
+    path = tmp_path / "timesnet.skgen"
+    gen.save(path)
+    restored = load(path)
+    np.testing.assert_array_equal(
+        restored.sample("S2", 3, random_state=4), gen.sample("S2", 3, random_state=4)
+    )
+    np.testing.assert_array_equal(restored.reconstruct(X[:2]), gen.reconstruct(X[:2]))
