@@ -3,9 +3,11 @@
 A generator learns a network in ``fit`` and then keeps, per station, whatever
 its sampler needs (the *station bank*). Subclasses provide three hooks:
 
-``_train(X, stations, rng) -> dict``
+``_train(X, stations, rng, checkpoint) -> dict``
     Train the network on validated records and return the fitted attributes
-    (names ending in ``_``). Must not set attributes on ``self``.
+    (names ending in ``_``). Must not set attributes on ``self``. Passes
+    ``checkpoint`` (a :class:`skgen.nn._training.Checkpoint` or None) on to
+    ``train_epochs`` so an interrupted fit can resume.
 ``_encode_records(X, stations) -> dict[str, ndarray]``
     Encode records with frozen weights into bank entries; every array has the
     records along its first axis.
@@ -21,6 +23,7 @@ Everything else (validation, atomic fit, ``add_stations``, ``sample``,
 """
 
 import copy
+import hashlib
 import numbers
 import warnings
 from contextlib import contextmanager
@@ -30,6 +33,8 @@ import torch
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+from .nn._training import Checkpoint
 
 __all__ = ["BaseStationGenerator", "check_records", "check_stations"]
 
@@ -257,6 +262,7 @@ class BaseStationGenerator(BaseEstimator):
         input_ndim = np.ndim(X)
         X, stations = self._check_fit_input(X, stations)
         rng = check_random_state(self.random_state)
+        checkpoint = self._fit_checkpoint(X, stations)
         previous = dict(self.__dict__)
         try:
             # An interrupted fit (exception or Ctrl-C) restores the previous
@@ -270,14 +276,34 @@ class BaseStationGenerator(BaseEstimator):
             self.n_channels_ = X.shape[1]
             self.n_times_ = X.shape[2]
             self.device_ = resolve_device(self.device)
-            self.__dict__.update(self._train(X, stations, rng))
+            self.__dict__.update(self._train(X, stations, rng, checkpoint))
             self.bank_ = {}
             self._extend_bank(X, stations)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(previous)
             raise
+        if checkpoint is not None:
+            checkpoint.remove()
         return self
+
+    def _fit_checkpoint(self, X, stations):
+        """The checkpoint of this fit, or None without a ``checkpoint`` path.
+
+        Its fingerprint covers every parameter that changes the result and
+        the training data, so a checkpoint never resumes a different fit.
+        """
+        path = getattr(self, "checkpoint", None)
+        if path is None:
+            return None
+        params = self.get_params(deep=False)
+        for name in ("checkpoint", "verbose", "device"):
+            params.pop(name, None)
+        digest = hashlib.sha256(type(self).__name__.encode())
+        digest.update(repr(sorted(params.items())).encode())
+        digest.update(repr(X.shape).encode() + X.tobytes())
+        digest.update(repr(list(stations)).encode())
+        return Checkpoint(path, digest.hexdigest())
 
     def _check_fit_input(self, X, stations):
         n_times = getattr(self, "n_times", None)

@@ -117,6 +117,11 @@ class TimesNetGenerator(BaseStationGenerator):
         arithmetically.
     device : {"cpu", "cuda", "auto"} or str, default="cpu"
         Torch device for training and encoding.
+    checkpoint : str or path-like, default=None
+        File for per-epoch training checkpoints. A ``fit`` that is
+        interrupted resumes from it when called again with the same
+        parameters and data, to the same result as an uninterrupted run; the
+        file is deleted when ``fit`` finishes.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and noise.
     verbose : int, default=0
@@ -176,6 +181,7 @@ class TimesNetGenerator(BaseStationGenerator):
         restore_energy=True,
         sigma_mixing="geometric",
         device="cpu",
+        checkpoint=None,
         random_state=None,
         verbose=0,
     ):
@@ -200,6 +206,7 @@ class TimesNetGenerator(BaseStationGenerator):
         self.restore_energy = restore_energy
         self.sigma_mixing = sigma_mixing
         self.device = device
+        self.checkpoint = checkpoint
         self.random_state = random_state
         self.verbose = verbose
 
@@ -282,7 +289,7 @@ class TimesNetGenerator(BaseStationGenerator):
             self.e_layers, self.top_k, self.num_kernels, self.dropout,
         )
 
-    def _train(self, X, stations, rng):
+    def _train(self, X, stations, rng, checkpoint=None):
         seed = seed_from(rng)
         device = self.device_
         with torch_seed(seed):
@@ -301,6 +308,7 @@ class TimesNetGenerator(BaseStationGenerator):
             common = dict(
                 n_records=len(X), weight_decay=self.weight_decay,
                 batch_size=self.batch_size, verbose=self.verbose,
+                checkpoint=checkpoint,
             )
             pretrain = train_epochs(
                 module, batch_loss, epochs=self.epochs, lr=self.lr, seed=seed,

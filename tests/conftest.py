@@ -22,7 +22,7 @@ class ResamplingGenerator(BaseStationGenerator):
         self.device = device
         self.random_state = random_state
 
-    def _train(self, X, stations, rng):
+    def _train(self, X, stations, rng, checkpoint=None):
         return {"train_records_": X.shape[0]}
 
     def _encode_records(self, X, stations):

@@ -106,10 +106,10 @@ class _FailingGenerator(ResamplingGenerator):
         super().__init__(n_times, fs, shuffle_stations, device, random_state)
         self.fail = fail
 
-    def _train(self, X, stations, rng):
+    def _train(self, X, stations, rng, checkpoint=None):
         if self.fail == "train":
             raise KeyboardInterrupt
-        return super()._train(X, stations, rng)
+        return super()._train(X, stations, rng, checkpoint)
 
     def _encode_records(self, X, stations):
         if self.fail == "encode":

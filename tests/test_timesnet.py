@@ -400,3 +400,37 @@ def test_model_file_round_trip(fitted, tmp_path):
         restored.sample("S2", 3, random_state=4), gen.sample("S2", 3, random_state=4)
     )
     np.testing.assert_array_equal(restored.reconstruct(X[:2]), gen.reconstruct(X[:2]))
+
+
+def test_interrupted_fit_resumes_from_checkpoint(tmp_path, monkeypatch):
+    """Ctrl-C during noise injection: the estimator stays unfitted, and the
+    next fit resumes from the checkpoint to the uninterrupted result."""
+    import skgen._timesnet as timesnet_module
+
+    X, stations = _records()
+    params = dict(TINY, epochs=2, noise_epochs=2, random_state=0)
+    reference = TimesNetGenerator(**params).fit(X, stations)
+
+    path = tmp_path / "fit.ckpt"
+    gen = TimesNetGenerator(**params, checkpoint=str(path))
+    original = timesnet_module.train_epochs
+
+    def interrupt_noise_phase(*args, **kwargs):
+        if kwargs.get("desc") == "noise injection":
+            raise KeyboardInterrupt
+        return original(*args, **kwargs)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(timesnet_module, "train_epochs", interrupt_noise_phase)
+        with pytest.raises(KeyboardInterrupt):
+            gen.fit(X, stations)
+    assert not hasattr(gen, "module_") and not hasattr(gen, "bank_")
+    assert path.exists()
+
+    gen.fit(X, stations)
+    assert not path.exists()
+    for p, q in zip(reference.module_.parameters(), gen.module_.parameters()):
+        assert torch.equal(p, q)
+    assert gen.history_ == reference.history_
+    np.testing.assert_array_equal(
+        gen.sample(stations[0], 3, random_state=1), reference.sample(stations[0], 3, random_state=1))

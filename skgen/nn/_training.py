@@ -62,6 +62,11 @@ class Checkpoint:
         """The saved state of ``phase``, or None."""
         return self._phases.get(phase)
 
+    def remove(self):
+        """Delete the file: the fit it protected has finished."""
+        if os.path.exists(self.path):
+            os.unlink(self.path)
+
     def put(self, phase, state):
         """Record ``phase``'s state and rewrite the file atomically."""
         self._phases[phase] = state
