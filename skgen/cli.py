@@ -125,7 +125,7 @@ def _cmd_score(args):
         os.makedirs(args.report, exist_ok=True)
         with open(os.path.join(args.report, "metrics.json"), "w") as stream:
             json.dump(report.to_dict(), stream, indent=2)
-        print(report)
+        print(report.summary())
         print(f"report written to {args.report}")
     else:
         print(f"{args.metric}: {scorer(generator, X, stations):.4f}")
@@ -162,8 +162,8 @@ def build_parser():
     hv = sub.add_parser("hvsr", help="f0, A0 and PGA of each record in FILES")
     hv.add_argument("files", nargs="+", metavar="FILES")
     _add_reading_options(hv)
-    hv.add_argument("--n-times", type=int, default=None,
-                    help="crop or zero-pad records to this many samples (default: keep)")
+    hv.add_argument("--n-times", type=int, default=6000,
+                    help="crop or zero-pad records to this many samples (default 6000)")
     hv.add_argument("--kernel", default="konno-ohmachi", choices=["konno-ohmachi", "log-gaussian"])
     hv.add_argument("--peak", default="interior", choices=["interior", "argmax"])
     hv.set_defaults(func=_cmd_hvsr)

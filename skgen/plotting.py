@@ -34,6 +34,25 @@ def _pyplot():
     return plt
 
 
+def _from_report(report, station, names):
+    """One station's arrays from a :class:`skgen.scoring.ScoreReport`."""
+    if station is None:
+        raise ValueError("station is required when plotting from a report")
+    stations = [str(s) for s in report.stations]
+    if str(station) not in stations:
+        raise ValueError(
+            f"station {station!r} is not in the report; it has {', '.join(stations)}"
+        )
+    i = stations.index(str(station))
+    return [getattr(report, name)[i] for name in names]
+
+
+def _is_report(value):
+    from .scoring import ScoreReport
+
+    return isinstance(value, ScoreReport)
+
+
 def _axes(ax, **subplot_kw):
     if ax is not None:
         return ax.figure, ax
@@ -41,13 +60,14 @@ def _axes(ax, **subplot_kw):
     return fig, ax
 
 
-def plot_hvsr(centers, real_curves, generated_curves, *, station=None, ax=None):
+def plot_hvsr(centers, real_curves=None, generated_curves=None, *, station=None, ax=None):
     """Median HVSR with its 16-84 % band, real against generated.
 
     Parameters
     ----------
-    centers : ndarray of shape (n_centers,)
-        Frequencies of the curves (Hz).
+    centers : ndarray of shape (n_centers,) or ScoreReport
+        Frequencies of the curves (Hz), or a scorer report (then the curves
+        of ``station`` are taken from it).
     real_curves, generated_curves : ndarray of shape (n_records, n_centers)
         HVSR curves (:func:`skgen.signal.hvsr`).
     station : str, optional
@@ -58,6 +78,10 @@ def plot_hvsr(centers, real_curves, generated_curves, *, station=None, ax=None):
     -------
     fig : matplotlib Figure
     """
+    if _is_report(centers):
+        real_curves, generated_curves = _from_report(
+            centers, station, ("real_hvsr", "generated_hvsr"))
+        centers = centers.centers
     fig, ax = _axes(ax, figsize=(5, 3.5))
     for curves, style in ((real_curves, _REAL), (generated_curves, _GENERATED)):
         curves = np.atleast_2d(curves)
@@ -73,13 +97,16 @@ def plot_hvsr(centers, real_curves, generated_curves, *, station=None, ax=None):
     return fig
 
 
-def plot_f0_histograms(real_f0, generated_f0, *, bins=None, station=None, ax=None):
+def plot_f0_histograms(real_f0, generated_f0=None, *, bins=None, station=None, ax=None):
     """Histograms of f0, real against generated.
 
     Parameters
     ----------
-    real_f0, generated_f0 : array-like of shape (n,)
-        Site frequencies (Hz); NaN (no peak) is left out.
+    real_f0 : array-like of shape (n,) or ScoreReport
+        Site frequencies (Hz) of the real records (NaN, no peak, is left
+        out), or a scorer report (then ``station``'s values are used).
+    generated_f0 : array-like of shape (n,)
+        Site frequencies of the generated records.
     bins : array-like, optional
         Bin edges; default ``linspace(1, 20, 21)`` as in the paper.
     station : str, optional
@@ -89,6 +116,8 @@ def plot_f0_histograms(real_f0, generated_f0, *, bins=None, station=None, ax=Non
     -------
     fig : matplotlib Figure
     """
+    if _is_report(real_f0):
+        real_f0, generated_f0 = _from_report(real_f0, station, ("real_f0", "generated_f0"))
     bins = np.linspace(1, 20, 21) if bins is None else np.asarray(bins)
     fig, ax = _axes(ax, figsize=(5, 3.5))
     for f0, style in ((real_f0, _REAL), (generated_f0, _GENERATED)):
@@ -101,13 +130,16 @@ def plot_f0_histograms(real_f0, generated_f0, *, bins=None, station=None, ax=Non
     return fig
 
 
-def plot_f0_confusion(real_f0, generated_f0, stations, *, bins=None, ax=None):
+def plot_f0_confusion(real_f0, generated_f0=None, stations=None, *, bins=None, ax=None):
     """The f0 distribution confusion matrix (SPEC 4.3) as a heatmap.
 
     Parameters
     ----------
-    real_f0, generated_f0 : sequence of array-like
-        One array of f0 values per station, same order.
+    real_f0 : sequence of array-like or ScoreReport
+        One array of f0 values per station, or a scorer report (then every
+        station of the report is shown).
+    generated_f0 : sequence of array-like
+        Generated f0 values per station, same order.
     stations : sequence of str
         Station labels, in that order.
     bins : array-like, optional
@@ -121,6 +153,10 @@ def plot_f0_confusion(real_f0, generated_f0, stations, *, bins=None, ax=None):
     """
     from .scoring import f0_alignment_score, f0_confusion_matrix
 
+    if _is_report(real_f0):
+        report = real_f0
+        real_f0, generated_f0, stations = (
+            report.real_f0, report.generated_f0, report.stations)
     matrix = f0_confusion_matrix(real_f0, generated_f0, bins=bins)
     score = f0_alignment_score(real_f0, generated_f0, bins=bins)
     size = 2 * len(stations)
@@ -169,13 +205,18 @@ def plot_waveforms(real_record, generated_record, fs, *, station=None):
     return fig
 
 
-def plot_pga_f0(real_pga, real_f0, generated_pga, generated_f0, *, station=None, ax=None):
+def plot_pga_f0(real_pga, real_f0=None, generated_pga=None, generated_f0=None, *,
+                station=None, ax=None):
     """PGA against f0, real and generated.
 
     Parameters
     ----------
-    real_pga, real_f0, generated_pga, generated_f0 : array-like of shape (n,)
-        Peak ground acceleration (m/s^2) and site frequency (Hz) per record.
+    real_pga : array-like of shape (n,) or ScoreReport
+        Peak ground acceleration (m/s^2) of the real records, or a scorer
+        report (then ``station``'s values are used).
+    real_f0, generated_pga, generated_f0 : array-like of shape (n,)
+        Site frequency (Hz) of the real records, PGA and f0 of the generated
+        ones.
     station : str, optional
     ax : matplotlib Axes, optional
 
@@ -183,6 +224,9 @@ def plot_pga_f0(real_pga, real_f0, generated_pga, generated_f0, *, station=None,
     -------
     fig : matplotlib Figure
     """
+    if _is_report(real_pga):
+        real_pga, real_f0, generated_pga, generated_f0 = _from_report(
+            real_pga, station, ("real_pga", "real_f0", "generated_pga", "generated_f0"))
     fig, ax = _axes(ax, figsize=(5, 3.5))
     ax.scatter(real_f0, real_pga, s=14, **_REAL)
     ax.scatter(generated_f0, generated_pga, s=14, marker="x", **_GENERATED)

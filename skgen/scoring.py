@@ -498,6 +498,30 @@ class ScoreReport:
             ) from None
         return pd.DataFrame({column: self.table[column] for column in _TABLE_COLUMNS})
 
+    def summary(self):
+        """A plain-text table: one row per station, then the overall metrics.
+
+        Returns
+        -------
+        text : str
+        """
+        head = (f"{'station':<12}{'n':>4}{'f0 real':>9}{'f0 gen':>9}"
+                f"{'1-JS':>7}{'W1 ln f0':>10}{'PGA ratio':>11}")
+        rows = [head]
+        table = self.table
+        for i, station in enumerate(self.stations):
+            rows.append(
+                f"{station!s:<12}{table['n_real'][i]:>4}"
+                f"{table['f0_median_real'][i]:>9.2f}{table['f0_median_generated'][i]:>9.2f}"
+                f"{table['f0_js_similarity'][i]:>7.3f}{table['f0_wasserstein_ln'][i]:>10.3f}"
+                f"{table['pga_median_ratio'][i]:>11.2f}"
+            )
+        rows.append("")
+        rows.append(f"{'metric':<16}{'score':>9}{'real-vs-real ceiling':>22}")
+        for name in METRICS:
+            rows.append(f"{name:<16}{self.metrics[name]:>9.3f}{self.ceiling[name]:>22.3f}")
+        return "\n".join(rows)
+
     def to_dict(self, arrays=False):
         """Plain, JSON-serialisable content (``json.dumps(..., allow_nan=False)``).
 

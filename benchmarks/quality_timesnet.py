@@ -1,0 +1,79 @@
+"""Quality of TimesNet-Gen on synthetic data, within and across regions.
+
+Train the default CPU configuration on region "A", register region "B" with
+``add_stations`` only (frozen weights), generate as many records per station
+as it has real ones, and print per station: real vs generated median f0,
+sigma ln f0, median PGA and the f0-histogram 1 - JS similarity. Each station's
+records are split in half (``HVSRAlignmentScorer``'s default): one half is the
+generator's pool, the other the real records compared.
+
+Targets (issue 3): generated median f0 within 10 % of real for at least 90 %
+of stations in both regions; median PGA within a factor 1.5 with energy
+restoring on (the numbers with it off are printed too); training under 10
+minutes on 2 cores.
+
+    python benchmarks/quality_timesnet.py [--stations 8] [--records 20]
+"""
+
+import argparse
+import time
+
+import numpy as np
+
+from skgen import HVSRAlignmentScorer, TimesNetGenerator, make_strong_motion
+
+
+def _table(report, regions):
+    table = report.table
+    rows, f0_ok, pga_ok = [], [], []
+    for i, station in enumerate(report.stations):
+        real, generated = table["f0_median_real"][i], table["f0_median_generated"][i]
+        ratio = table["pga_median_ratio"][i]
+        f0_ok.append(abs(generated / real - 1) <= 0.10)
+        pga_ok.append(1 / 1.5 <= ratio <= 1.5)
+        rows.append(
+            f"{station:<6}{regions[station]:>3}{real:>9.2f}{generated:>9.2f}"
+            f"{table['sigma_ln_f0_real'][i]:>8.2f}{table['sigma_ln_f0_generated'][i]:>8.2f}"
+            f"{ratio:>8.2f}{table['f0_js_similarity'][i]:>7.2f}"
+        )
+    return rows, np.array(f0_ok), np.array(pga_ok)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stations", type=int, default=8)
+    parser.add_argument("--records", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+
+    a = make_strong_motion(args.stations, args.records, region="A", random_state=args.seed)
+    b = make_strong_motion(args.stations, args.records, region="B", random_state=args.seed + 1)
+    X = np.concatenate([a.X, b.X])
+    stations = np.concatenate([a.stations, b.stations])
+    regions = {s: "A" for s in a.stations} | {s: "B" for s in b.stations}
+
+    gen = TimesNetGenerator(random_state=args.seed, verbose=1)
+    start = time.perf_counter()
+    gen.fit(a.X, a.stations)
+    fit_seconds = time.perf_counter() - start
+    print(f"training on region A: {fit_seconds:.1f} s ({len(a.X)} records, "
+          f"{len(a.X) * (gen.epochs + gen.noise_epochs) / fit_seconds:.1f} records/s)")
+
+    scorer = HVSRAlignmentScorer(random_state=args.seed)
+    for restore in (True, False):
+        report = scorer.report(gen.set_params(restore_energy=restore), X, stations)
+        rows, f0_ok, pga_ok = _table(report, regions)
+        print(f"\n== restore_energy={restore}")
+        print(f"{'station':<6}{'reg':>3}{'f0 real':>9}{'f0 gen':>9}{'sd real':>8}"
+              f"{'sd gen':>8}{'PGA g/r':>8}{'1-JS':>7}")
+        print("\n".join(rows))
+        in_a = np.array([regions[s] == "A" for s in report.stations])
+        for name, mask in (("A (trained)", in_a), ("B (add_stations)", ~in_a)):
+            print(f"region {name}: f0 within 10 %: {f0_ok[mask].mean():.0%} of stations; "
+                  f"PGA within x1.5: {pga_ok[mask].mean():.0%}")
+        print("overall: " + ", ".join(f"{k} {v:.3f} (ceiling {report.ceiling[k]:.3f})"
+                                      for k, v in report.metrics.items()))
+
+
+if __name__ == "__main__":
+    main()
