@@ -34,6 +34,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from ._distributed import broadcast_object, is_main_process, process_group
 from .nn._training import Checkpoint
 
 __all__ = ["BaseStationGenerator", "check_records", "check_stations"]
@@ -147,15 +148,33 @@ def check_records(X, *, name="X", n_channels=None, n_times=None, min_records=1):
     -------
     X : ndarray of shape (n_records, n_channels, n_times), float32
         A new array; the caller's array is never modified.
+
+    Raises
+    ------
+    TypeError
+        ``X`` is None, a string, or holds values that are not numbers.
+    ValueError
+        Wrong number of dimensions, channels or samples, fewer than
+        ``min_records`` records, NaN, inf, complex or non-numeric strings;
+        the message starts with ``name``.
     """
     if isinstance(X, (str, bytes)):
         raise TypeError(f"{name} must be a numeric array, got a string.")
+    if X is None:
+        raise TypeError(f"{name} must be a numeric array of records, got None.")
     # sklearn's checks give the standard messages for sparse, complex,
     # object and non-finite input; the record-specific checks follow.
-    arr = check_array(
-        X, ensure_2d=False, allow_nd=True, dtype=np.float32, copy=True,
-        ensure_min_samples=min_records, input_name=name,
-    )
+    try:
+        arr = check_array(
+            X, ensure_2d=False, allow_nd=True, dtype=np.float32, copy=True,
+            ensure_min_samples=min_records, input_name=name,
+        )
+    except (TypeError, ValueError) as exc:
+        if str(exc).startswith(f"Input {name} "):
+            raise
+        # Messages such as "could not convert string to float" or "Found
+        # array with 0 sample(s)" do not say which argument is wrong.
+        raise type(exc)(f"{name} is not a valid array of records: {exc}") from exc
     if arr.ndim == 2:
         arr = arr[:, np.newaxis, :]
     if arr.ndim != 3:
@@ -258,6 +277,13 @@ class BaseStationGenerator(BaseEstimator):
         ------
         ValueError, TypeError
             Invalid records or labels, raised before any training.
+
+        Notes
+        -----
+        Under ``torchrun`` (``RANK``, ``WORLD_SIZE`` and ``LOCAL_RANK`` set)
+        the network trains data-parallel, one process per CPU or GPU, and
+        every process ends with the same fitted generator; ``batch_size``
+        stays the global batch. See the "Scaling out" documentation page.
         """
         input_ndim = np.ndim(X)
         X, stations = self._check_fit_input(X, stations)
@@ -276,14 +302,18 @@ class BaseStationGenerator(BaseEstimator):
             self.n_channels_ = X.shape[1]
             self.n_times_ = X.shape[2]
             self.device_ = resolve_device(self.device)
-            self.__dict__.update(self._train(X, stations, rng, checkpoint))
+            with process_group(self.device_):
+                # Under torchrun every rank draws rank 0's seeds: the same
+                # initial weights and the same shuffling.
+                rng = broadcast_object(rng)
+                self.__dict__.update(self._train(X, stations, rng, checkpoint))
             self.bank_ = {}
             self._extend_bank(X, stations)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(previous)
             raise
-        if checkpoint is not None:
+        if checkpoint is not None and is_main_process():
             checkpoint.remove()
         return self
 

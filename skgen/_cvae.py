@@ -8,6 +8,7 @@ from sklearn.utils import check_random_state, check_scalar
 from sklearn.utils.validation import check_is_fitted
 
 from ._base import BaseStationGenerator, check_records, seed_from, torch_seed
+from ._distributed import all_reduce_sum
 from .nn._training import train_epochs
 from .nn.cvae import SpectrogramCVAE, kl_divergence
 from .nn.griffin_lim import griffin_lim, stft
@@ -328,12 +329,25 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         resumed = len(losses) - len(components) // steps
         history = {"loss": losses, "reconstruction": [np.nan] * resumed,
                    "kl": [np.nan] * resumed}
-        for epoch in range(len(losses) - resumed):
-            sizes, mse, kl = np.array(components[epoch * steps:(epoch + 1) * steps]).T
-            history["reconstruction"].append(float(np.average(mse, weights=sizes)))
-            history["kl"].append(float(np.average(kl, weights=sizes)))
+        sizes, mse, kl = np.array(components).reshape(len(losses) - resumed, steps, 3).T
+        # Per epoch: records, summed MSE and KL, over the records of every
+        # process under torchrun.
+        totals = all_reduce_sum(np.stack([sizes.sum(0), (sizes * mse).sum(0),
+                                          (sizes * kl).sum(0)], axis=1)).numpy()
+        history["reconstruction"] += (totals[:, 1] / totals[:, 0]).tolist()
+        history["kl"] += (totals[:, 2] / totals[:, 0]).tolist()
         fitted.update(module_=module, history_=history)
         return fitted
+
+    def _build_module(self):
+        """The untrained network for the fitted layout and training stations
+        (``skgen.load`` fills it with saved weights)."""
+        return SpectrogramCVAE(
+            self.n_channels_, self.n_fft // 2 + 1, 1 + self.n_times_ // self.hop_length,
+            n_slots=len(self.station_index_) + 1,
+            channels=tuple(int(c) for c in self.channels),
+            latent_dim=int(self.latent_dim),
+        )
 
     def _slots(self, stations):
         unknown = len(self.station_index_)

@@ -79,12 +79,21 @@ def save(generator, path):
         A fitted generator.
     path : str or path-like
         Destination file (conventionally ``.skgen``).
+
+    Notes
+    -----
+    Under ``torchrun`` only rank 0 writes: after a data-parallel ``fit``
+    every rank holds the same generator, and one writer per file avoids
+    processes racing on it.
     """
     from sklearn.utils.validation import check_is_fitted
 
     from . import __version__
+    from ._distributed import is_main_process
 
     check_is_fitted(generator)
+    if not is_main_process():
+        return
     modules = {
         name: {k: v.detach().cpu() for k, v in getattr(generator, name).state_dict().items()}
         for name in generator._torch_attributes
@@ -137,8 +146,10 @@ def load(path):
     FileNotFoundError
         No such file.
     ValueError
-        Not an skgen model file, a file carrying code (refused), or a format
-        version newer than this skgen reads.
+        Not an skgen model file, a file carrying code (refused), a format
+        version newer than this skgen reads, or a damaged file (missing
+        entries, unknown parameters, weights that do not fit the network);
+        the message names the file.
     """
     path = os.fspath(path)
     if not os.path.exists(path):
@@ -150,20 +161,43 @@ def load(path):
             f"{path!r} was refused: it is not a plain-data skgen model file "
             f"(it may carry code, which skgen never runs). Details: {exc}"
         ) from None
-    except (RuntimeError, EOFError, OSError) as exc:
-        raise ValueError(f"{path!r} is not a readable skgen model file: {exc}") from None
+    except Exception as exc:
+        # torch's restricted unpickler fails on garbage in many ways
+        # (RuntimeError, EOFError, IndexError, ...): all mean "not a model".
+        raise ValueError(
+            f"{path!r} is not a readable skgen model file: "
+            f"{type(exc).__name__}: {exc}"
+        ) from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_NAME:
         raise ValueError(f"{path!r} is not an skgen model file.")
     version = payload.get("format_version")
-    if not isinstance(version, int) or version > FORMAT_VERSION:
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise ValueError(f"{path!r} has an invalid model-file format version {version!r}.")
+    if version > FORMAT_VERSION:
         raise ValueError(
             f"{path!r} uses model-file format version {version}, newer than "
             f"version {FORMAT_VERSION} that this skgen reads; upgrade skgen."
         )
+    missing = sorted({"class", "params", "fitted", "modules", "bank"} - payload.keys())
+    if missing:
+        raise ValueError(f"{path!r} is an incomplete skgen model file (missing {missing}).")
+    # Only fitted attributes may be set from the file, never methods or
+    # private state of the estimator.
+    for name in payload["fitted"]:
+        if not (isinstance(name, str) and name.endswith("_") and not name.startswith("_")):
+            raise ValueError(f"{path!r}: {name!r} is not a fitted attribute.")
     classes = _registry()
     if payload["class"] not in classes:
         raise ValueError(f"{path!r} holds an unknown generator class {payload['class']!r}.")
-    generator = classes[payload["class"]](**_from_safe(payload["params"]))
+    cls = classes[payload["class"]]
+    params = _from_safe(payload["params"])
+    unknown = sorted(set(params) - set(cls().get_params()))
+    if unknown:
+        raise ValueError(
+            f"{path!r} sets parameters {unknown} that {cls.__name__} does not "
+            "have; it was written by another skgen version."
+        )
+    generator = cls(**params)
     for name, value in payload["fitted"].items():
         setattr(generator, name, _from_safe(value))
     generator.bank_ = _from_safe(payload["bank"])
@@ -179,6 +213,12 @@ def load(path):
     generator.device_ = device
     for name, state in payload["modules"].items():
         module = generator._build_module()
-        module.load_state_dict(state)
+        try:
+            module.load_state_dict(state)
+        except RuntimeError as exc:
+            raise ValueError(
+                f"{path!r}: the saved weights do not fit the network its "
+                f"parameters describe ({exc})."
+            ) from None
         setattr(generator, name, module.to(device).eval())
     return generator

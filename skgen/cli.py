@@ -67,6 +67,7 @@ def _cmd_hvsr(args):
 
 def _cmd_fit(args):
     import skgen
+    from ._distributed import is_main_process
 
     cls = getattr(skgen, _GENERATORS[args.generator])
     params = _parse_params(args.param, cls)
@@ -74,23 +75,27 @@ def _cmd_fit(args):
     params.setdefault("verbose", 1)
     X, stations = _read(args, params.get("n_times", cls().n_times))
     generator = cls(**params).fit(X, stations)
+    # Under torchrun every rank fits the same model; rank 0 writes and reports.
     generator.save(args.model)
-    print(
-        f"fitted {cls.__name__} on {len(X)} records of {len(generator.stations_)} "
-        f"station(s); saved to {args.model}"
-    )
+    if is_main_process():
+        print(
+            f"fitted {cls.__name__} on {len(X)} records of {len(generator.stations_)} "
+            f"station(s); saved to {args.model}"
+        )
     return 0
 
 
 def _cmd_add_stations(args):
     import skgen
+    from ._distributed import is_main_process
 
     generator = skgen.load(args.model)
     X, stations = _read(args, generator.n_times_)
     generator.add_stations(X, stations)
     out = args.out or args.model
     generator.save(out)
-    print(f"registered {len(X)} record(s) of {len(set(stations))} station(s); saved to {out}")
+    if is_main_process():
+        print(f"registered {len(X)} record(s) of {len(set(stations))} station(s); saved to {out}")
     return 0
 
 
@@ -98,18 +103,28 @@ def _cmd_sample(args):
     import skgen
     from .io import to_stream
 
+    out = args.out
+    root, ext = os.path.splitext(out)
+    ext = ext.lower()
+    if ext not in (".mseed", ".sac", ".npz"):
+        raise UsageError(f"--out must end in .mseed, .sac or .npz, got {out!r}")
     generator = skgen.load(args.model)
     X = generator.sample(args.station, args.n, random_state=args.seed)
-    out = args.out
-    ext = os.path.splitext(out)[1].lower()
     if ext == ".npz":
         np.savez(out, X=X, stations=np.array([str(args.station)] * len(X)), fs=generator.fs)
-    elif ext in (".mseed", ".sac"):
-        labels = [str(args.station)] * len(X)
-        stream = to_stream(X, labels, generator.fs)
-        stream.write(out, format="MSEED" if ext == ".mseed" else "SAC")
     else:
-        raise UsageError(f"--out must end in .mseed, .sac or .npz, got {out!r}")
+        stream = to_stream(X, [str(args.station)] * len(X), generator.fs)
+        if ext == ".mseed":
+            stream.write(out, format="MSEED")
+        else:
+            # A SAC file holds one trace: one file per record and component,
+            # OUT's stem + record number + channel code.
+            width = len(str(len(X)))
+            paths = []
+            for i, trace in enumerate(stream):
+                paths.append(f"{root}.{i // 3 + 1:0{width}d}.{trace.stats.channel}{ext}")
+                trace.write(paths[-1], format="SAC")
+            out = f"{paths[0]} ... {paths[-1]}"
     print(f"wrote {len(X)} record(s) for station {args.station} to {out}")
     return 0
 
@@ -188,7 +203,9 @@ def build_parser():
     sample.add_argument("--model", required=True)
     sample.add_argument("--station", required=True)
     sample.add_argument("-n", type=int, default=1, help="number of records")
-    sample.add_argument("--out", required=True, help="output file: .mseed, .sac or .npz")
+    sample.add_argument("--out", required=True,
+                        help="output file: .mseed or .npz; .sac writes one file per "
+                             "record and component, OUT-stem.N.CHANNEL.sac")
     sample.add_argument("--seed", type=int, default=None)
     sample.set_defaults(func=_cmd_sample)
 
@@ -212,7 +229,9 @@ def main(argv=None):
     except (FileNotFoundError, ValueError, TypeError, ImportError) as exc:
         if os.environ.get("SKGEN_DEBUG"):
             raise
-        print(f"skgen: error: {exc}", file=sys.stderr)
+        # One line: some messages carry a library's multi-line details.
+        message = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        print(f"skgen: error: {message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("skgen: interrupted", file=sys.stderr)

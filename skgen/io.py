@@ -137,9 +137,9 @@ def fix_length(X, n_times):
     Raises
     ------
     TypeError
-        If ``n_times`` is not an integer.
+        If ``n_times`` is not an integer or ``X`` is not a real numeric array.
     ValueError
-        If ``n_times < 1`` or ``X`` is a scalar.
+        If ``n_times < 1``, ``X`` is a scalar or holds NaN or inf.
 
     Examples
     --------
@@ -154,6 +154,10 @@ def fix_length(X, n_times):
     X = np.asarray(X)
     if X.ndim == 0:
         raise ValueError("X must have at least one axis (time), got a scalar.")
+    if X.dtype.kind not in "iuf":
+        raise TypeError(f"X must be a real numeric array, got dtype {X.dtype}.")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X must be finite (no NaN or inf).")
     out = np.zeros(X.shape[:-1] + (n_times,), dtype=X.dtype)
     n_kept = min(n_times, X.shape[-1])
     out[..., :n_kept] = X[..., :n_kept]
@@ -860,7 +864,9 @@ def _read_obspy(path):
             raise ValueError(f"{path}: cannot read as a seismogram ({exc}).") from exc
     for warning in caught:
         message = str(warning.message)
-        if "readMSEEDBuffer" in message:
+        # libmseed reports a failed Steim checksum as a warning and returns
+        # the garbled samples anyway.
+        if "readMSEEDBuffer" in message or "Data integrity check" in message:
             raise ValueError(f"{path}: corrupt or truncated miniSEED ({message}).")
         warnings.warn_explicit(warning.message, warning.category,
                                warning.filename, warning.lineno)
@@ -984,7 +990,12 @@ def read_records(paths, fs=100.0, n_times=6000, inventory=None):
         stream = Stream()
         for _, path in seismograms:
             stream += _read_obspy(path)
-        X, stations = from_stream(stream, fs=fs, n_times=n_times, inventory=inventory)
+        try:
+            X, stations = from_stream(stream, fs=fs, n_times=n_times, inventory=inventory)
+        except ValueError as exc:
+            # from_stream knows stations, not files: say which files it read.
+            names = ", ".join(str(path) for _, path in seismograms)
+            raise ValueError(f"{names}: {exc}") from exc
         records += [(seismograms[0][0], record, label)
                     for record, label in zip(X, stations)]
     records.sort(key=lambda item: item[0])

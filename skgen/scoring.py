@@ -66,7 +66,10 @@ def _check_bins(bins):
 
 
 def _check_f0(f0, name):
-    values = np.asarray(f0, dtype=float)
+    try:
+        values = np.asarray(f0, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be numeric f0 values (Hz); {exc}.") from None
     if values.ndim != 1:
         raise ValueError(
             f"{name} must be a 1-D array of f0 values (Hz); got shape {values.shape}."
@@ -816,6 +819,12 @@ class HVSRAlignmentScorer(BaseEstimator):
             source = "fs" if self.fs is not None else "estimator.fs (fs=None)"
             raise ValueError(
                 f"{source} must be a positive sampling rate in Hz; got {fs!r}."
+            )
+        # Checked here as well as in hvsr, so that nothing is generated first.
+        if self.centers is None and high > fs / 2:
+            raise ValueError(
+                f"band {self.band!r} is outside Nyquist: it must lie in (0, "
+                f"{fs / 2}] Hz for fs={fs} Hz."
             )
         return float(fs), np.linspace(low, high, _N_BINS + 1)
 

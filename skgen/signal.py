@@ -79,7 +79,10 @@ def _check_highpass(highpass, fs):
 
 
 def _check_frequencies(values, name, *, allow_zero):
-    values = np.asarray(values, dtype=np.float64)
+    try:
+        values = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be an array of numbers in Hz or s ({exc})") from None
     if values.ndim != 1 or values.size == 0:
         raise ValueError(f"{name} must be a non-empty 1-D array, got shape {values.shape}")
     if not np.all(np.isfinite(values)):
@@ -186,6 +189,8 @@ def konno_ohmachi_smooth(spectra, freqs, centers, bandwidth=40.0, kernel="konno-
             f"spectra's last axis must match freqs ({freqs.size} values), "
             f"got spectra of shape {spectra.shape}"
         )
+    if spectra.size == 0:
+        raise ValueError(f"spectra is empty (shape {spectra.shape})")
     if not np.all(np.isfinite(spectra)):
         raise ValueError("spectra must be finite (no NaN or inf)")
     dtype = _float_dtype(spectra)
@@ -338,6 +343,8 @@ def amplitude_spectrum(X, fs, highpass=0.05):
     X = _check_real_array(X, "X")
     if X.ndim == 0 or X.shape[-1] < 2:
         raise ValueError(f"X needs at least 2 samples along its last axis, got shape {X.shape}")
+    if X.size == 0:
+        raise ValueError(f"X is empty (shape {X.shape})")
     if not np.all(np.isfinite(X)):
         raise ValueError("X must be finite (no NaN or inf)")
     return _amplitude(X, fs, highpass, _float_dtype(X))
@@ -357,6 +364,8 @@ def _check_records(X):
         raise ValueError(f"X must have 3 channels (E, N, U), got {X.shape[-2]} channels")
     if X.shape[-1] < _MIN_TIMES:
         raise ValueError(f"X needs at least {_MIN_TIMES} samples, got {X.shape[-1]}")
+    if X.size == 0:
+        raise ValueError(f"X holds no records (shape {X.shape})")
     if not np.all(np.isfinite(X)):
         raise ValueError("X must be finite (no NaN or inf)")
     return X
@@ -540,6 +549,8 @@ def peak_frequency(centers, curves, method="interior"):
             f"curves' last axis must match centers ({centers.size} values), "
             f"got curves of shape {curves.shape}"
         )
+    if curves.size == 0:
+        raise ValueError(f"curves is empty (shape {curves.shape})")
     finite = np.all(np.isfinite(curves), axis=-1)
     safe = np.where(finite[..., None], curves, 0.0)
     if method == "argmax":
@@ -559,7 +570,7 @@ def peak_frequency(centers, curves, method="interior"):
 
 
 def pga(X, channels="horizontal"):
-    """Peak ground acceleration, max |a|, per record.
+    """Peak ground acceleration, max ``|a|``, per record.
 
     Parameters
     ----------
@@ -593,10 +604,10 @@ def pga(X, channels="horizontal"):
     if channels not in PGA_CHANNELS:
         raise ValueError(f"channels must be one of {PGA_CHANNELS}, got {channels!r}")
     X = _check_real_array(X, "X")
-    if X.ndim not in (2, 3) or X.shape[-1] == 0 or X.shape[-2] == 0:
+    if X.ndim not in (2, 3) or X.size == 0:
         raise ValueError(
             f"X must have shape (n_records, n_channels, n_times) or (n_channels, n_times) "
-            f"with n_times > 0, got {X.shape}"
+            f"and not be empty, got {X.shape}"
         )
     if channels == "horizontal" and X.shape[-2] != 3:
         raise ValueError(
@@ -636,6 +647,8 @@ def f0_statistics(f0):
     ------
     ValueError
         If a non-NaN value is not positive and finite.
+    TypeError
+        If ``f0`` is None, a string, or not numeric.
 
     Examples
     --------
@@ -643,7 +656,12 @@ def f0_statistics(f0):
     >>> round(median, 6), round(sigma_ln, 6)
     (4.0, 0.980258)
     """
-    f0 = np.asarray(f0, dtype=np.float64).ravel()
+    if f0 is None or isinstance(f0, (str, bytes)):
+        raise TypeError(f"f0 must be an array of frequencies in Hz, got {type(f0).__name__}")
+    try:
+        f0 = np.asarray(f0, dtype=np.float64).ravel()
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"f0 must be an array of frequencies in Hz ({exc})") from None
     f0 = f0[~np.isnan(f0)]
     if np.any(~np.isfinite(f0) | (f0 <= 0)):
         raise ValueError("f0 must be positive and finite (NaN entries are ignored)")
@@ -705,8 +723,8 @@ def response_spectrum(X, fs, periods, damping=0.05):
             or not 0 < damping < 1):
         raise ValueError(f"damping must be in (0, 1), got {damping!r}")
     X = _check_real_array(X, "X")
-    if X.ndim == 0 or X.shape[-1] == 0:
-        raise ValueError(f"X needs samples along its last axis, got shape {X.shape}")
+    if X.ndim == 0 or X.size == 0:
+        raise ValueError(f"X is empty or has no samples along its last axis, got shape {X.shape}")
     if not np.all(np.isfinite(X)):
         raise ValueError("X must be finite (no NaN or inf)")
     X = X.astype(np.float64, copy=False)

@@ -266,8 +266,8 @@ def test_restore_energy_sets_weighted_rms(fitted):
     mu_mixed = np.einsum("sk,skc->sc", weights, mu[indices])
     sigma_mixed = np.einsum("sk,skc->sc", weights, sigma[indices])
     normalised = (samples - mu_mixed[..., None]) / sigma_mixed[..., None]
-    recon_norm = (gen.reconstruct(X_s) - mu[..., None]) / sigma[..., None]
-    rms = np.sqrt(np.mean(recon_norm**2, axis=2))
+    record_norm = (X_s - mu[..., None]) / sigma[..., None]
+    rms = np.sqrt(np.mean(record_norm**2, axis=2))
     target = np.sqrt(np.einsum("sk,skc->sc", weights, rms[indices] ** 2))
     np.testing.assert_allclose(np.sqrt(np.mean(normalised**2, axis=2)), target, rtol=1e-3)
     # Without restoring, the mixture of incoherent records is weaker.
@@ -279,11 +279,20 @@ def test_restore_energy_sets_weighted_rms(fitted):
 
 def test_single_record_station_returns_its_reconstruction(fitted):
     gen, X, stations = fitted
-    gen = copy.deepcopy(gen)
+    gen = copy.deepcopy(gen).set_params(restore_energy=False)
     gen.add_stations(X[:1], ["ONE"])
     samples = gen.sample("ONE", n_samples=3, random_state=0)
     recon = gen.reconstruct(X[:1])
     np.testing.assert_allclose(samples, np.repeat(recon, 3, axis=0), rtol=1e-4, atol=1e-4)
+    # Restoring energy scales the normalised reconstruction to the record's
+    # own per-channel energy.
+    restored = gen.set_params(restore_energy=True).sample("ONE", n_samples=1, random_state=0)
+    mu = X[:1].mean(axis=2, keepdims=True)
+    sigma = np.sqrt(X[:1].var(axis=2, keepdims=True) + 1e-5)
+    recon_norm = (recon - mu) / sigma
+    record_rms = np.sqrt(np.mean(((X[:1] - mu) / sigma) ** 2, axis=2, keepdims=True))
+    expected = recon_norm * record_rms / np.sqrt(np.mean(recon_norm**2, axis=2, keepdims=True))
+    np.testing.assert_allclose(restored, expected * sigma + mu, rtol=1e-3, atol=1e-4)
 
 
 # -- errors -----------------------------------------------------------------

@@ -3,7 +3,8 @@
 AdamW, a cosine learning-rate schedule over all steps, gradient-norm
 clipping, a tqdm progress bar per phase showing the running loss, and
 optional per-epoch checkpoints from which an interrupted fit resumes to the
-same result as an uninterrupted one.
+same result as an uninterrupted one. Under ``torchrun`` the same loop trains
+data-parallel with ``DistributedDataParallel`` (see :func:`train_epochs`).
 """
 
 import copy
@@ -13,7 +14,11 @@ import warnings
 
 import numpy as np
 import torch
+from torch.nn.parallel import DistributedDataParallel
+from torch.utils.data import BatchSampler, DistributedSampler
 from tqdm.auto import tqdm
+
+from .._distributed import all_reduce_sum, broadcast_object, is_main_process, rank, world_size
 
 __all__ = ["Checkpoint", "train_epochs"]
 
@@ -22,11 +27,11 @@ class Checkpoint:
     """Per-epoch training state in one file, written atomically.
 
     The file holds, per training phase, everything the next epoch depends
-    on: weights, optimiser and schedule state, the shuffling generator and
-    torch's global random state (dropout, noise injection), and the losses
-    so far. A ``fingerprint`` of the parameters and data guards against
-    resuming a different fit: a file with another fingerprint is ignored
-    (with a warning) and overwritten.
+    on: weights, optimiser and schedule state, torch's global random state
+    (dropout, noise injection) and the losses so far; the shuffling needs no
+    state, it is a function of the seed and the epoch. A ``fingerprint`` of
+    the parameters and data guards against resuming a different fit: a file
+    with another fingerprint is ignored (with a warning) and overwritten.
 
     Parameters
     ----------
@@ -82,6 +87,23 @@ class Checkpoint:
             raise
 
 
+class _BatchLoss(torch.nn.Module):
+    """``batch_loss`` as the forward pass of a module that owns the network.
+
+    ``DistributedDataParallel`` averages gradients only for what its wrapped
+    module's forward computed; the generators' losses call submodules
+    (``encode``, ``head``) directly, so the whole loss becomes the forward.
+    """
+
+    def __init__(self, module, batch_loss):
+        super().__init__()
+        self.module = module
+        self.batch_loss = batch_loss
+
+    def forward(self, indices):
+        return self.batch_loss(indices)
+
+
 def train_epochs(
     module,
     batch_loss,
@@ -105,8 +127,8 @@ def train_epochs(
     module : torch.nn.Module
         The network; set to train mode here and left in eval mode.
     batch_loss : callable
-        ``batch_loss(indices) -> loss``: a scalar tensor for the records at
-        ``indices`` (a ``LongTensor`` on the CPU).
+        ``batch_loss(indices) -> loss``: the mean loss (a scalar tensor) of
+        the records at ``indices`` (a ``LongTensor`` on the CPU).
     n_records : int
         Number of training records.
     epochs : int
@@ -114,30 +136,60 @@ def train_epochs(
     lr, weight_decay : float
         AdamW settings.
     batch_size : int
-        Records per optimisation step.
+        Records per optimisation step, over all processes.
     seed : int
-        Seeds the shuffling so that runs repeat exactly.
+        Seeds the shuffling so that runs repeat exactly; the same on every
+        process.
     desc : str
         Label of the progress bar.
     verbose : int
-        Show a progress bar when > 0.
+        Show a progress bar (on rank 0) when > 0.
     clip_norm : float or None
         Gradient-norm clip; ``None`` disables it.
     cosine : bool
         Cosine-anneal the learning rate to 0 over all steps.
     checkpoint : Checkpoint or None
         Save the state after every epoch under the phase name ``desc``, and
-        resume from it: epochs already done are not run again.
+        resume from it: epochs already done are not run again. Rank 0 reads
+        and writes the file; the other ranks receive its state.
 
     Returns
     -------
     losses : list of float
-        Mean training loss of each epoch.
+        Mean training loss of each epoch, over all processes.
+
+    Raises
+    ------
+    ValueError
+        In a process group, ``batch_size`` not a multiple of its size.
+
+    Notes
+    -----
+    Each epoch visits the records in the order of a ``DistributedSampler``
+    seeded with ``seed`` (permutation ``randperm(n_records)`` from a
+    generator seeded with ``seed + epoch``), in one process or many. In a
+    process group of ``W`` processes (see :mod:`skgen._distributed`) the
+    network is wrapped in ``DistributedDataParallel`` and rank ``r`` takes
+    records ``r, r + W, r + 2W, ...`` of that order in local batches of
+    ``batch_size / W``: the union of the local batches of step ``t`` is the
+    single-process batch ``t``, and averaging the equal-sized local mean
+    losses' gradients gives the single-process gradient. Weights therefore
+    equal those of a single-process run up to float32 round-off whenever the
+    loss itself is not random (no dropout, latent noise or reparameterisation
+    noise: each process draws its own) and ``W`` divides ``n_records``;
+    otherwise the sampler repeats up to ``W - 1`` records per epoch so that
+    every rank takes the same number of steps.
     """
     losses = []
     if epochs <= 0:
         module.eval()
         return losses
+    world = world_size()
+    if batch_size % world:
+        raise ValueError(
+            f"batch_size={batch_size} is the global batch of {world} training "
+            f"processes and must be a multiple of {world}."
+        )
     optimizer = torch.optim.AdamW(module.parameters(), lr=lr, weight_decay=weight_decay)
     steps_per_epoch = int(np.ceil(n_records / batch_size))
     scheduler = (
@@ -145,28 +197,42 @@ def train_epochs(
         if cosine
         else None
     )
-    generator = torch.Generator().manual_seed(int(seed))
-    saved = checkpoint.get(desc) if checkpoint is not None else None
-    if saved is not None:
-        module.load_state_dict(saved["module"])
-        optimizer.load_state_dict(saved["optimizer"])
-        if scheduler is not None:
-            scheduler.load_state_dict(saved["scheduler"])
-        generator.set_state(saved["shuffle_rng"])
-        torch.set_rng_state(saved["torch_rng"])
-        losses = list(saved["losses"])
-    module.train()
-    bar = tqdm(range(len(losses), epochs), desc=desc, unit="epoch", disable=not verbose,
+    # One process (world 1) is rank 0 of its own, whatever RANK says.
+    sampler = DistributedSampler(
+        range(n_records), num_replicas=world, rank=rank() if world > 1 else 0,
+        shuffle=True, seed=int(seed),
+    )
+    batches = BatchSampler(sampler, batch_size // world, drop_last=False)
+    if checkpoint is not None:
+        saved = broadcast_object(checkpoint.get(desc))
+        if saved is not None:
+            module.load_state_dict(saved["module"])
+            optimizer.load_state_dict(saved["optimizer"])
+            if scheduler is not None:
+                scheduler.load_state_dict(saved["scheduler"])
+            torch.set_rng_state(saved["torch_rng"])
+            losses = list(saved["losses"])
+    step = _BatchLoss(module, batch_loss)
+    if world > 1:
+        step = DistributedDataParallel(step)
+    step.train()
+    bar = tqdm(range(len(losses), epochs), desc=desc, unit="epoch",
+               disable=not verbose or not is_main_process(),
                leave=True, initial=len(losses), total=epochs)
     try:
-        for _ in bar:
-            order = torch.randperm(n_records, generator=generator)
+        for epoch in bar:
+            sampler.set_epoch(epoch)
             total, seen = 0.0, 0
-            for start in range(0, n_records, batch_size):
-                indices = order[start : start + batch_size]
+            for batch in batches:
+                indices = torch.as_tensor(batch, dtype=torch.long)
                 optimizer.zero_grad(set_to_none=True)
-                loss = batch_loss(indices)
-                loss.backward()
+                loss = step(indices)
+                with warnings.catch_warnings():
+                    # DDP warns when a gradient's strides differ from its
+                    # bucket's, even only along size-1 dimensions (1 x 1
+                    # kernels), where the memory layout is the same.
+                    warnings.filterwarnings("ignore", message="Grad strides do not match")
+                    loss.backward()
                 if clip_norm is not None:
                     torch.nn.utils.clip_grad_norm_(module.parameters(), clip_norm)
                 optimizer.step()
@@ -174,16 +240,16 @@ def train_epochs(
                     scheduler.step()
                 total += float(loss.detach()) * len(indices)
                 seen += len(indices)
+            total, seen = all_reduce_sum([total, seen]).tolist()
             losses.append(total / seen)
             bar.set_postfix(loss=f"{losses[-1]:.4g}")
-            if checkpoint is not None:
+            if checkpoint is not None and is_main_process():
                 # Copies: state dicts alias live tensors that later epochs
                 # (and later phases) keep changing.
                 checkpoint.put(desc, copy.deepcopy({
                     "module": module.state_dict(),
                     "optimizer": optimizer.state_dict(),
                     "scheduler": scheduler.state_dict() if scheduler is not None else None,
-                    "shuffle_rng": generator.get_state(),
                     "torch_rng": torch.get_rng_state(),
                     "losses": list(losses),
                 }))

@@ -1,0 +1,73 @@
+"""Every example runs in its quick form and prints what it promises."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("matplotlib")
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples"
+METRICS_HEADER = ["alignment", "f0_js", "f0_wasserstein", "log_hvsr", "pga_f0"]
+
+
+def run_example(name, tmp_path):
+    """Run ``examples/<name> --quick`` from an unrelated folder; return stdout."""
+    out = tmp_path / "out"
+    # One torch thread: the quick networks are too small to gain from more,
+    # and on a busy 2-core machine extra threads make them several times slower.
+    env = dict(os.environ, PYTHONPATH=str(REPO), MPLBACKEND="Agg", OMP_NUM_THREADS="1")
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / name), "--quick", "--out", str(out)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout, out
+
+
+def test_quickstart(tmp_path):
+    stdout, out = run_example("quickstart.py", tmp_path)
+    assert "data: X (18, 3, 2000), 3 stations" in stdout
+    assert "generated for station A00: (5, 3, 2000)" in stdout
+    assert "real-vs-real ceiling" in stdout
+    assert sorted(p.name for p in out.iterdir()) == ["f0.png", "hvsr.png", "waveforms.png"]
+
+
+def test_read_real_files(tmp_path):
+    stdout, out = run_example("read_real_files.py", tmp_path)
+    lines = stdout.splitlines()
+    assert "X (1, 3, 6000) in m/s^2, stations ['CE.68150']" in lines[0]
+    difference = float(lines[1].split("max difference ")[1].split()[0])
+    assert difference < 1e-5
+    # The published PGA of this record is about 3.7 m/s^2 on HNE.
+    assert "PGA (m/s^2): E 3.6" in stdout
+    f0_lines = [line for line in lines if line.startswith("f0 (")]
+    assert len(f0_lines) == 2
+    for line in f0_lines:
+        assert 1.0 < float(line.split(": ")[1].split()[0]) < 20.0
+    assert (out / "CE.68150.100Hz.mseed").is_file() and (out / "CE.68150.png").is_file()
+
+
+def test_cross_region_selection(tmp_path):
+    stdout, out = run_example("cross_region_selection.py", tmp_path)
+    header = next(line for line in stdout.splitlines() if line.startswith("model"))
+    assert header.split()[2:] == METRICS_HEADER
+    for model in ("TimesNet-Gen", "Spectrogram CVAE"):
+        rows = [line for line in stdout.splitlines() if line.startswith(model)]
+        assert len(rows) == 3  # two folds and the mean
+        assert "train B -> test A" in rows[0] and "train A -> test B" in rows[1]
+    assert "best: {'n_mix':" in stdout
+    assert len(list(out.glob("*-A-to-B-f0-confusion.png"))) == 2
+
+
+def test_paper_config_gpu(tmp_path):
+    stdout, out = run_example("paper_config_gpu.py", tmp_path)
+    assert "d_model 8, n_times 1024, 1 + 1 epochs" in stdout
+    for row in ("skgen sampling", "published sampling", "real-vs-real"):
+        assert any(line.startswith(row) for line in stdout.splitlines()), row
+    assert (out / "paper-config.skgen").is_file() and (out / "f0-confusion.png").is_file()
+    # The checkpoint is removed once training finishes.
+    assert not (out / "training.ckpt").exists()
