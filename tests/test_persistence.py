@@ -299,3 +299,18 @@ def test_damaged_model_payload(fitted, tmp_path, edit, match):
     _rewrite(tmp_path / "model.skgen", damaged, edit)
     with pytest.raises(ValueError, match=match):
         load(damaged)
+
+
+def test_saved_file_has_ordinary_permissions_and_path_parameters(tmp_path):
+    from pathlib import Path
+
+    X = np.random.default_rng(0).standard_normal((4, 3, 64)).astype(np.float32)
+    gen = TimesNetGenerator(n_times=64, d_model=4, d_ff=4, num_kernels=1, epochs=1,
+                            noise_epochs=0, checkpoint=Path(tmp_path / "c.ckpt"),
+                            random_state=0).fit(X, ["a", "a", "b", "b"])
+    path = tmp_path / "model.skgen"
+    gen.save(path)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask
+    assert load(path).checkpoint == str(tmp_path / "c.ckpt")
