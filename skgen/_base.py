@@ -31,13 +31,13 @@ from contextlib import contextmanager
 import numpy as np
 import torch
 from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state
+from sklearn.utils import check_random_state, check_scalar
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from ._distributed import broadcast_object, is_main_process, process_group
 from .nn._training import Checkpoint
 
-__all__ = ["BaseStationGenerator", "check_records", "check_stations"]
+__all__ = ["BaseStationGenerator", "check_parameter", "check_records", "check_stations"]
 
 _MAX_LISTED_STATIONS = 20
 
@@ -198,6 +198,40 @@ def check_records(X, *, name="X", n_channels=None, n_times=None, min_records=1):
             "(skgen.io.fix_length)."
         )
     return arr
+
+
+def check_parameter(value, name, target_type, min_val=None, max_val=None,
+                    include_boundaries="both", allow_inf=False):
+    """Validate a scalar hyperparameter: :func:`sklearn.utils.check_scalar`,
+    made strict where it is lenient.
+
+    ``check_scalar`` accepts ``True`` as an integer and NaN or infinity as a
+    real number; a learning rate of NaN would train silently to garbage.
+
+    Parameters
+    ----------
+    value : object
+    name : str
+        Parameter name for the messages.
+    target_type : type or tuple of types
+        ``numbers.Integral`` or ``numbers.Real``.
+    min_val, max_val, include_boundaries
+        As in :func:`sklearn.utils.check_scalar`.
+    allow_inf : bool, default=False
+        Accept +inf (e.g. ``dirichlet_alpha=np.inf``: equal weights).
+
+    Raises
+    ------
+    TypeError, ValueError
+    """
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be a number, not a bool ({value!r}).")
+    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
+        if np.isnan(value) or (np.isinf(value) and not (allow_inf and value > 0)):
+            raise ValueError(f"{name} must be finite, got {value}.")
+    check_scalar(value, name, target_type, min_val=min_val, max_val=max_val,
+                 include_boundaries=include_boundaries)
+    return value
 
 
 def check_n_samples(n_samples):

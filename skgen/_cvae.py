@@ -4,10 +4,10 @@ import numbers
 
 import numpy as np
 import torch
-from sklearn.utils import check_random_state, check_scalar
+from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseStationGenerator, check_records, seed_from, torch_seed
+from ._base import BaseStationGenerator, check_parameter, check_records, seed_from, torch_seed
 from ._distributed import all_reduce_sum
 from .nn._training import train_epochs
 from .nn.cvae import SpectrogramCVAE, kl_divergence
@@ -207,10 +207,10 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
     # -- validation ------------------------------------------------------
     def _check_params(self):
         if self.n_times is not None:
-            check_scalar(self.n_times, "n_times", numbers.Integral, min_val=1)
-        check_scalar(self.fs, "fs", numbers.Real, min_val=0, include_boundaries="neither")
-        check_scalar(self.n_fft, "n_fft", numbers.Integral, min_val=2)
-        check_scalar(self.hop_length, "hop_length", numbers.Integral, min_val=1,
+            check_parameter(self.n_times, "n_times", numbers.Integral, min_val=1)
+        check_parameter(self.fs, "fs", numbers.Real, min_val=0, include_boundaries="neither")
+        check_parameter(self.n_fft, "n_fft", numbers.Integral, min_val=2)
+        check_parameter(self.hop_length, "hop_length", numbers.Integral, min_val=1,
                      max_val=self.n_fft // 2)
         if (
             isinstance(self.channels, (str, bytes))
@@ -222,16 +222,16 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
                 f"{self.channels!r}."
             )
         for width in self.channels:
-            check_scalar(width, "channels[i]", numbers.Integral, min_val=1)
-        check_scalar(self.latent_dim, "latent_dim", numbers.Integral, min_val=1)
-        check_scalar(self.beta, "beta", numbers.Real, min_val=0)
-        check_scalar(self.epochs, "epochs", numbers.Integral, min_val=0)
-        check_scalar(self.lr, "lr", numbers.Real, min_val=0, include_boundaries="neither")
-        check_scalar(self.batch_size, "batch_size", numbers.Integral, min_val=1)
-        check_scalar(self.weight_decay, "weight_decay", numbers.Real, min_val=0)
-        check_scalar(self.unknown_station_rate, "unknown_station_rate", numbers.Real,
+            check_parameter(width, "channels[i]", numbers.Integral, min_val=1)
+        check_parameter(self.latent_dim, "latent_dim", numbers.Integral, min_val=1)
+        check_parameter(self.beta, "beta", numbers.Real, min_val=0)
+        check_parameter(self.epochs, "epochs", numbers.Integral, min_val=0)
+        check_parameter(self.lr, "lr", numbers.Real, min_val=0, include_boundaries="neither")
+        check_parameter(self.batch_size, "batch_size", numbers.Integral, min_val=1)
+        check_parameter(self.weight_decay, "weight_decay", numbers.Real, min_val=0)
+        check_parameter(self.unknown_station_rate, "unknown_station_rate", numbers.Real,
                      min_val=0, max_val=1, include_boundaries="left")
-        check_scalar(self.griffin_lim_iters, "griffin_lim_iters", numbers.Integral,
+        check_parameter(self.griffin_lim_iters, "griffin_lim_iters", numbers.Integral,
                      min_val=0)
 
     def _check_fit_input(self, X, stations):

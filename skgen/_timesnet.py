@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseStationGenerator, check_records, seed_from, torch_seed
+from ._base import BaseStationGenerator, check_parameter, check_records, seed_from, torch_seed
 from .nn._training import train_epochs
 from .nn.timesnet import TimesNet, normalize
 
@@ -16,25 +16,6 @@ __all__ = ["TimesNetGenerator"]
 # Records generated per vectorised step of ``sample``: bounds the memory of
 # the gathered components (and of the latent noise) for large requests.
 _SAMPLE_CHUNK = 256
-
-
-def _check_integer(name, value, minimum, allow_none=False):
-    if value is None and allow_none:
-        return
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}.")
-    if value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value}.")
-
-
-def _check_real(name, value, minimum=0.0, strict=False, allow_inf=False):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}.")
-    if np.isnan(value) or (np.isinf(value) and not allow_inf):
-        raise ValueError(f"{name} must be finite, got {value}.")
-    if value < minimum or (strict and value == minimum):
-        relation = ">" if strict else ">="
-        raise ValueError(f"{name} must be {relation} {minimum}, got {value}.")
 
 
 class TimesNetGenerator(BaseStationGenerator):
@@ -256,24 +237,25 @@ class TimesNetGenerator(BaseStationGenerator):
 
     # -- validation ------------------------------------------------------
     def _check_network_params(self):
-        _check_integer("n_times", self.n_times, 1, allow_none=True)
+        if self.n_times is not None:
+            check_parameter(self.n_times, "n_times", numbers.Integral, min_val=1)
         for name in ("d_model", "d_ff", "e_layers", "top_k", "num_kernels", "batch_size"):
-            _check_integer(name, getattr(self, name), 1)
+            check_parameter(getattr(self, name), name, numbers.Integral, min_val=1)
         for name in ("epochs", "noise_epochs", "verbose"):
-            _check_integer(name, getattr(self, name), 0)
-        _check_real("fs", self.fs, strict=True)
-        _check_real("lr", self.lr, strict=True)
-        _check_real("noise_lr", self.noise_lr, strict=True)
-        _check_real("noise_scale", self.noise_scale)
-        _check_real("weight_decay", self.weight_decay)
-        _check_real("dropout", self.dropout)
+            check_parameter(getattr(self, name), name, numbers.Integral, min_val=0)
+        for name in ("fs", "lr", "noise_lr"):
+            check_parameter(getattr(self, name), name, numbers.Real, min_val=0,
+                            include_boundaries="neither")
+        for name in ("noise_scale", "weight_decay", "dropout"):
+            check_parameter(getattr(self, name), name, numbers.Real, min_val=0)
         if self.dropout >= 1:
             raise ValueError(f"dropout must be < 1, got {self.dropout}.")
 
     def _check_sampling_params(self):
-        _check_integer("n_mix", self.n_mix, 1)
-        _check_real("dirichlet_alpha", self.dirichlet_alpha, strict=True, allow_inf=True)
-        _check_real("sample_noise", self.sample_noise)
+        check_parameter(self.n_mix, "n_mix", numbers.Integral, min_val=1)
+        check_parameter(self.dirichlet_alpha, "dirichlet_alpha", numbers.Real, min_val=0,
+                        include_boundaries="neither", allow_inf=True)
+        check_parameter(self.sample_noise, "sample_noise", numbers.Real, min_val=0)
         if not isinstance(self.restore_energy, (bool, np.bool_)):
             raise TypeError(
                 f"restore_energy must be True or False, got {self.restore_energy!r}."

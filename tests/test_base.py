@@ -1,12 +1,13 @@
 """The shared generator contract: validation, atomic fit, the bank, sampling."""
 
+import numbers
 import pickle
 
 import numpy as np
 import pytest
 from sklearn.base import clone
 
-from skgen._base import check_records, check_stations
+from skgen._base import check_parameter, check_records, check_stations
 from conftest import ResamplingGenerator
 
 
@@ -190,3 +191,24 @@ def test_pickle_and_clone():
     np.testing.assert_array_equal(loaded.sample("S2", 3, random_state=0), gen.sample("S2", 3, random_state=0))
     assert clone(gen).get_params() == gen.get_params()
     assert not hasattr(clone(gen), "bank_")
+
+
+@pytest.mark.parametrize(
+    "value, kind, kwargs, error, match",
+    [
+        (True, numbers.Integral, {}, TypeError, "a number, not a bool"),
+        (float("nan"), numbers.Real, {}, ValueError, "must be finite, got nan"),
+        (float("inf"), numbers.Real, {}, ValueError, "must be finite, got inf"),
+        (float("-inf"), numbers.Real, {"allow_inf": True}, ValueError, "must be finite"),
+        (2.5, numbers.Integral, {}, TypeError, "instance of int"),
+        (0, numbers.Integral, {"min_val": 1}, ValueError, "p == 0, must be >= 1"),
+    ],
+)
+def test_check_parameter_is_strict(value, kind, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        check_parameter(value, "p", kind, **kwargs)
+
+
+def test_check_parameter_accepts_valid_values():
+    assert check_parameter(3, "p", numbers.Integral, min_val=1) == 3
+    assert check_parameter(float("inf"), "p", numbers.Real, min_val=0, allow_inf=True) == float("inf")

@@ -326,13 +326,15 @@ def test_input_errors(fitted):
 
 
 @pytest.mark.parametrize("params, error, match", [
-    ({"d_model": 0}, ValueError, "d_model must be >= 1"),
-    ({"epochs": 1.5}, TypeError, "epochs must be an integer"),
+    ({"d_model": 0}, ValueError, "d_model == 0, must be >= 1"),
+    ({"epochs": 1.5}, TypeError, "epochs must be an instance of int"),
+    ({"lr": float("nan")}, ValueError, "lr must be finite"),
+    ({"e_layers": True}, TypeError, "e_layers must be a number, not a bool"),
     ({"dropout": 1.0}, ValueError, "dropout must be < 1"),
-    ({"lr": 0.0}, ValueError, "lr must be > 0"),
-    ({"dirichlet_alpha": 0}, ValueError, "dirichlet_alpha must be > 0"),
+    ({"lr": 0.0}, ValueError, "lr == 0.0, must be > 0"),
+    ({"dirichlet_alpha": 0}, ValueError, "dirichlet_alpha == 0, must be > 0"),
     ({"sigma_mixing": "median"}, ValueError, "sigma_mixing must be"),
-    ({"n_mix": 0}, ValueError, "n_mix must be >= 1"),
+    ({"n_mix": 0}, ValueError, "n_mix == 0, must be >= 1"),
     ({"restore_energy": "yes"}, TypeError, "restore_energy must be True or False"),
     ({"device": "tpu"}, ValueError, "device must be"),
 ])
@@ -347,7 +349,7 @@ def test_parameter_errors(params, error, match):
 def test_sampling_parameters_checked_at_sample_time(fitted):
     gen = copy.copy(fitted[0])
     gen.set_params(dirichlet_alpha=-1.0)
-    with pytest.raises(ValueError, match="dirichlet_alpha must be > 0"):
+    with pytest.raises(ValueError, match=r"dirichlet_alpha == -1.0, must be > 0"):
         gen.sample("S0")
 
 
