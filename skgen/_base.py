@@ -234,17 +234,14 @@ def check_parameter(value, name, target_type, min_val=None, max_val=None,
     return value
 
 
-def check_n_samples(n_samples):
-    """Validate a requested number of generated records."""
-    if isinstance(n_samples, (bool, np.bool_)) or not isinstance(
-        n_samples, numbers.Integral
-    ):
-        raise TypeError(
-            f"n_samples must be an integer, got {type(n_samples).__name__}."
-        )
-    if n_samples < 1:
-        raise ValueError(f"n_samples must be >= 1, got {n_samples}.")
-    return int(n_samples)
+def check_count(value, name="n_samples"):
+    """Validate a count that must be a positive integer (``n_samples``,
+    ``n_times``); returns it as an ``int``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {type(value).__name__}.")
+    if value < 1:
+        raise ValueError(f"{name} must be >= 1, got {value}.")
+    return int(value)
 
 
 def resolve_device(device):
@@ -341,6 +338,7 @@ class BaseStationGenerator(BaseEstimator):
                 # initial weights and the same shuffling.
                 rng = broadcast_object(rng)
                 self.__dict__.update(self._train(X, stations, rng, checkpoint))
+            self._freeze_modules()
             self.bank_ = {}
             self._extend_bank(X, stations)
         except BaseException:
@@ -350,6 +348,11 @@ class BaseStationGenerator(BaseEstimator):
         if checkpoint is not None and is_main_process():
             checkpoint.remove()
         return self
+
+    def _freeze_modules(self):
+        """Fitted networks are used for inference only: no gradients."""
+        for name in self._torch_attributes:
+            getattr(self, name).eval().requires_grad_(False)
 
     def _fit_checkpoint(self, X, stations):
         """The checkpoint of this fit, or None without a ``checkpoint`` path.
@@ -474,7 +477,7 @@ class BaseStationGenerator(BaseEstimator):
         """
         check_is_fitted(self)
         label = self._check_station(station)
-        n_samples = check_n_samples(n_samples)
+        n_samples = check_count(n_samples)
         rng = check_random_state(random_state)
         return self._generate(self.bank_[label], n_samples, rng)
 

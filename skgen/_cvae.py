@@ -323,7 +323,6 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
                 seed=seed_from(rng), desc="SpectrogramCVAE", verbose=self.verbose,
                 checkpoint=checkpoint,
             )
-        module.requires_grad_(False)
         steps = int(np.ceil(len(X) / self.batch_size))
         # Epochs restored from a checkpoint only kept their total loss.
         resumed = len(losses) - len(components) // steps

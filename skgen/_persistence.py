@@ -227,5 +227,6 @@ def load(path):
                 f"{path!r}: the saved weights do not fit the network its "
                 f"parameters describe ({exc})."
             ) from None
-        setattr(generator, name, module.to(device).eval())
+        setattr(generator, name, module.to(device))
+    generator._freeze_modules()
     return generator

@@ -57,7 +57,7 @@ class TimesNetGenerator(BaseStationGenerator):
         Convolutions averaged in each Inception block (kernels 1, 3, ...).
     dropout : float, default=0.0
         Dropout after the embedding during training.
-    epochs : int, default=10
+    epochs : int, default=20
         Pre-training epochs (reconstruction MSE on normalised records).
     lr : float, default=2e-3
         Pre-training learning rate (AdamW, cosine schedule, clip 1.0). The
@@ -65,7 +65,7 @@ class TimesNetGenerator(BaseStationGenerator):
         epochs; with a few CPU epochs on a small archive, smaller batches and
         a larger rate give the optimiser enough steps (on the demo data the
         normalised reconstruction error falls to about 0.1 instead of 0.5).
-    noise_epochs : int, default=3
+    noise_epochs : int, default=4
         Noise-injection epochs after pre-training.
     noise_lr : float, default=1e-4
         Noise-injection learning rate.
@@ -156,9 +156,9 @@ class TimesNetGenerator(BaseStationGenerator):
         top_k=2,
         num_kernels=3,
         dropout=0.0,
-        epochs=10,
+        epochs=20,
         lr=2e-3,
-        noise_epochs=3,
+        noise_epochs=4,
         noise_lr=1e-4,
         noise_scale=0.1,
         batch_size=8,

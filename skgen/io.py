@@ -31,7 +31,7 @@ from obspy import Inventory, Stream, Trace, UTCDateTime
 from obspy.signal.rotate import rotate2zne
 from scipy.signal import resample_poly
 
-from skgen._base import check_records, check_stations
+from ._base import check_count, check_records, check_stations
 
 __all__ = [
     "fix_length",
@@ -95,18 +95,6 @@ _SEED_LIMITS = {"network": 2, "station": 5, "location": 2}
 # Array helpers
 # --------------------------------------------------------------------------
 
-def _check_n_times(n_times):
-    if isinstance(n_times, (bool, np.bool_)) or not isinstance(
-        n_times, numbers.Integral
-    ):
-        raise TypeError(
-            f"n_times must be an integer, got {type(n_times).__name__}."
-        )
-    if n_times < 1:
-        raise ValueError(f"n_times must be >= 1, got {n_times}.")
-    return int(n_times)
-
-
 def _check_fs(fs, name="fs"):
     if isinstance(fs, (bool, np.bool_)) or not isinstance(fs, numbers.Real):
         raise TypeError(f"{name} must be a number (Hz), got {type(fs).__name__}.")
@@ -150,7 +138,7 @@ def fix_length(X, n_times):
     >>> fix_length(np.arange(1.0, 4.0), 5)
     array([1., 2., 3., 0., 0.])
     """
-    n_times = _check_n_times(n_times)
+    n_times = check_count(n_times, "n_times")
     X = np.asarray(X)
     if X.ndim == 0:
         raise ValueError("X must have at least one axis (time), got a scalar.")
@@ -369,7 +357,7 @@ def from_stream(stream, fs=100.0, n_times=6000, inventory=None):
             f"stream must be an obspy Stream, got {type(stream).__name__}."
         )
     fs = _check_fs(fs)
-    n_times = _check_n_times(n_times)
+    n_times = check_count(n_times, "n_times")
     if inventory is not None and not isinstance(inventory, Inventory):
         raise TypeError(
             "inventory must be an obspy Inventory or None, got "
@@ -963,7 +951,7 @@ def read_records(paths, fs=100.0, n_times=6000, inventory=None):
     for path in paths:
         _check_file(path)
     fs = _check_fs(fs)
-    n_times = _check_n_times(n_times)
+    n_times = check_count(n_times, "n_times")
     if isinstance(inventory, (str, os.PathLike)):
         _check_file(inventory)
         try:

@@ -1,9 +1,22 @@
-"""Shared fixtures: a network-free generator that obeys the base contract."""
+"""Shared fixtures: one torch thread, and a network-free generator that obeys
+the base contract."""
 
 import numpy as np
 import pytest
+import torch
 
 from skgen._base import BaseStationGenerator
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_torch_thread():
+    """The tests' tiny networks gain nothing from a second thread, and on a
+    busy 2-core machine contending threads make their fits many times
+    slower."""
+    previous = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(previous)
 
 
 class ResamplingGenerator(BaseStationGenerator):
@@ -13,6 +26,8 @@ class ResamplingGenerator(BaseStationGenerator):
     with the station's records is at its best; with ``shuffle_stations`` it
     returns records of another station, a deliberately wrong generator.
     """
+
+    _torch_attributes = ()  # no network
 
     def __init__(self, n_times=None, fs=100.0, shuffle_stations=False,
                  device="cpu", random_state=None):

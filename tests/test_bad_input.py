@@ -50,14 +50,6 @@ GENERATORS = {"timesnet": (TimesNetGenerator, TIMESNET),
               "cvae": (SpectrogramCVAEGenerator, CVAE)}
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
 def _records():
     rng = np.random.default_rng(0)
     X = rng.standard_normal((6, 3, N_TIMES)).astype(np.float32)

@@ -36,18 +36,6 @@ PARAMS = {
 }
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """The tiny networks gain nothing from more threads; on a busy 2-core
-    machine the extra threads make their fits several times slower."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def run(argv, capsys):
     """Run the command in-process: (exit status, stdout, stderr)."""
     status = main([str(a) for a in argv])

@@ -18,15 +18,6 @@ TINY = dict(n_times=400, n_fft=64, hop_length=16, channels=(4, 8), latent_dim=4,
             epochs=2, batch_size=8, griffin_lim_iters=4)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def single_thread():
-    # The tiny networks run faster on one thread than with two contending ones.
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
 def _records(n_stations=2, per_station=4, n_times=400, seed=0):
     """Noise records whose horizontals resonate at a station frequency."""
     rng = np.random.default_rng(seed)

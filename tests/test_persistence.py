@@ -22,14 +22,6 @@ CVAE = dict(n_times=N_TIMES, n_fft=32, hop_length=8, channels=(4, 8), latent_dim
             epochs=1, batch_size=4, griffin_lim_iters=2)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
 def _records(labels, per_station=3, seed=0):
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((len(labels) * per_station, 3, N_TIMES)).astype(np.float32)
@@ -71,6 +63,9 @@ def _assert_same_model(restored, gen, X):
     for key in original:
         assert torch.equal(original[key], loaded[key]), key
     assert not restored.module_.training
+    # Fitted and loaded networks are inference-only.
+    for module in (gen.module_, restored.module_):
+        assert not any(p.requires_grad for p in module.parameters())
     assert restored.history_ == gen.history_
     assert restored.n_times_ == gen.n_times_ == N_TIMES
     assert restored.n_channels_ == 3 and restored.n_features_in_ == gen.n_features_in_

@@ -34,16 +34,6 @@ def _records(n_stations=3, per_station=4, n_times=N_TIMES, seed=0):
     return np.asarray(X, dtype=np.float32), np.array(stations)
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    # Tiny networks gain nothing from threads, and on a shared machine
-    # waiting threads make them many times slower.
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(previous)
-
-
 @pytest.fixture(scope="module")
 def fitted():
     X, stations = _records()
