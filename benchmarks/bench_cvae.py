@@ -22,16 +22,11 @@ import torch
 from sklearn.base import clone
 
 from skgen._cvae import SpectrogramCVAEGenerator
+from skgen.datasets import make_strong_motion
 
 
 def demo_data(seed=0):
-    """The demo data set (8 stations x 20 records), or noise if unavailable."""
-    try:
-        from skgen.datasets import make_strong_motion
-    except ImportError:
-        rng = np.random.default_rng(seed)
-        X = rng.standard_normal((160, 3, 6000)).astype(np.float32)
-        return X, np.repeat([f"S{i}" for i in range(8)], 20), "random noise"
+    """The demo data set: 8 stations x 20 records."""
     data = make_strong_motion(n_stations=8, records_per_station=20, random_state=seed)
     return data.X, data.stations, "skgen.datasets.make_strong_motion"
 

@@ -54,46 +54,63 @@ def _table(report, regions, real_ratio):
     return rows, np.array(f0_ok), np.array(pga_ok), np.array(real_ok)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--stations", type=int, default=8)
-    parser.add_argument("--records", type=int, default=20)
-    parser.add_argument("--seed", type=int, default=0)
-    args = parser.parse_args()
-
-    a = make_strong_motion(args.stations, args.records, region="A", random_state=args.seed)
-    b = make_strong_motion(args.stations, args.records, region="B", random_state=args.seed + 1)
+def two_regions(n_stations, records, seed):
+    """Region "A" (training) and "B" (registered later), concatenated."""
+    a = make_strong_motion(n_stations, records, region="A", random_state=seed)
+    b = make_strong_motion(n_stations, records, region="B", random_state=seed + 1)
     X = np.concatenate([a.X, b.X])
     stations = np.concatenate([a.stations, b.stations])
     regions = {s: "A" for s in a.stations} | {s: "B" for s in b.stations}
+    return a, X, stations, regions
 
-    gen = TimesNetGenerator(random_state=args.seed, verbose=1)
+
+def fit_timed(gen, data):
+    """Fit on one region and print the time it took."""
     start = time.perf_counter()
-    gen.fit(a.X, a.stations)
-    fit_seconds = time.perf_counter() - start
-    print(f"training on region A: {fit_seconds:.1f} s ({len(a.X)} records, "
-          f"{len(a.X) * (gen.epochs + gen.noise_epochs) / fit_seconds:.1f} records/s)")
+    gen.fit(data.X, data.stations)
+    seconds = time.perf_counter() - start
+    print(f"{type(gen).__name__} on region A: {seconds:.1f} s ({len(data.X)} records)")
+    return seconds
 
+
+def print_report(title, report, regions, real_ratio):
+    """The per-station table and the per-region summary of one report."""
+    rows, f0_ok, pga_ok, real_ok = _table(report, regions, real_ratio)
+    print(f"\n== {title}")
+    print("PGA g/r: median generated / median real PGA; PGA r/r: the same "
+          "between two random halves of the real records (the noise floor)")
+    print(f"{'station':<6}{'reg':>3}{'f0 real':>9}{'f0 gen':>9}{'sd real':>8}"
+          f"{'sd gen':>8}{'PGA g/r':>8}{'PGA r/r':>8}{'1-JS':>7}")
+    print("\n".join(rows))
+    in_a = np.array([regions[s] == "A" for s in report.stations])
+    ratios = np.array(report.table["pga_median_ratio"])
+    for name, mask in (("A (trained)", in_a), ("B (add_stations)", ~in_a)):
+        print(f"region {name}: f0 within 10 %: {f0_ok[mask].mean():.0%} of stations; "
+              f"PGA within x1.5: {pga_ok[mask].mean():.0%} (real halves: "
+              f"{real_ok[mask].mean():.0%}); median PGA ratio "
+              f"{np.median(ratios[mask]):.2f}")
+    print("overall: " + ", ".join(f"{k} {v:.3f} (ceiling {report.ceiling[k]:.3f})"
+                                  for k, v in report.metrics.items()))
+
+
+def parse_args(description):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--stations", type=int, default=8)
+    parser.add_argument("--records", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=0)
+    return parser.parse_args()
+
+
+def main():
+    args = parse_args(__doc__.splitlines()[0])
+    a, X, stations, regions = two_regions(args.stations, args.records, args.seed)
+    gen = TimesNetGenerator(random_state=args.seed, verbose=1)
+    fit_timed(gen, a)
     scorer = HVSRAlignmentScorer(random_state=args.seed)
     real_ratio = _real_pga_ratio(X, stations, args.seed)
     for restore in (True, False):
         report = scorer.report(gen.set_params(restore_energy=restore), X, stations)
-        rows, f0_ok, pga_ok, real_ok = _table(report, regions, real_ratio)
-        print(f"\n== restore_energy={restore}")
-        print("PGA g/r: median generated / median real PGA; PGA r/r: the same "
-              "between two random halves of the real records (the noise floor)")
-        print(f"{'station':<6}{'reg':>3}{'f0 real':>9}{'f0 gen':>9}{'sd real':>8}"
-              f"{'sd gen':>8}{'PGA g/r':>8}{'PGA r/r':>8}{'1-JS':>7}")
-        print("\n".join(rows))
-        in_a = np.array([regions[s] == "A" for s in report.stations])
-        ratios = np.array(report.table["pga_median_ratio"])
-        for name, mask in (("A (trained)", in_a), ("B (add_stations)", ~in_a)):
-            print(f"region {name}: f0 within 10 %: {f0_ok[mask].mean():.0%} of stations; "
-                  f"PGA within x1.5: {pga_ok[mask].mean():.0%} (real halves: "
-                  f"{real_ok[mask].mean():.0%}); median PGA ratio "
-                  f"{np.median(ratios[mask]):.2f}")
-        print("overall: " + ", ".join(f"{k} {v:.3f} (ceiling {report.ceiling[k]:.3f})"
-                                      for k, v in report.metrics.items()))
+        print_report(f"restore_energy={restore}", report, regions, real_ratio)
 
 
 if __name__ == "__main__":
