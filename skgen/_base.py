@@ -262,6 +262,35 @@ def resolve_device(device):
     return dev
 
 
+def usable_device(device, source):
+    """Where to run a generator fitted on ``device`` on this machine.
+
+    The same device when it exists; otherwise the CPU (no CUDA) or the first
+    GPU (a GPU index this machine lacks), with a ``RuntimeWarning`` naming
+    ``source`` -- never an error, so models travel between machines.
+    """
+    device = torch.device(device)
+    if device.type != "cuda":
+        return device
+    if not torch.cuda.is_available():
+        warnings.warn(
+            f"{source} was fitted on CUDA but no CUDA device is available; "
+            "it will run on the CPU.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        return torch.device("cpu")
+    if device.index is not None and device.index >= torch.cuda.device_count():
+        warnings.warn(
+            f"{source} was fitted on {device} but this machine has "
+            f"{torch.cuda.device_count()} CUDA device(s); it will run on cuda:0.",
+            RuntimeWarning,
+            stacklevel=3,
+        )
+        return torch.device("cuda", 0)
+    return device
+
+
 @contextmanager
 def torch_seed(seed):
     """Seed torch's global generators inside the block, leaving the caller's
@@ -316,8 +345,10 @@ class BaseStationGenerator(BaseEstimator):
         every process ends with the same fitted generator; ``batch_size``
         stays the global batch. See the "Scaling out" documentation page.
         """
+        records = self._check_fit_input(X, stations)
+        # n_features_in_ follows the input as given: 2-D input counts samples.
         input_ndim = np.ndim(X)
-        X, stations = self._check_fit_input(X, stations)
+        X, stations = records
         rng = check_random_state(self.random_state)
         checkpoint = self._fit_checkpoint(X, stations)
         previous = dict(self.__dict__)
@@ -557,15 +588,7 @@ class BaseStationGenerator(BaseEstimator):
     def __setstate__(self, state):
         super().__setstate__(state)
         if "device_" in state:
-            device = torch.device(state["device_"])
-            if device.type == "cuda" and not torch.cuda.is_available():
-                warnings.warn(
-                    "This generator was fitted on CUDA but no CUDA device is "
-                    "available; it will run on the CPU.",
-                    RuntimeWarning,
-                    stacklevel=2,
-                )
-                device = torch.device("cpu")
+            device = usable_device(state["device_"], "This generator")
             self.device_ = device
             for name in self._torch_attributes:
                 module = self.__dict__.get(name)

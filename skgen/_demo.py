@@ -70,6 +70,11 @@ def _png(figure):
     return buffer.getvalue()
 
 
+def _number(value):
+    """A metric for display; ``to_dict`` turns NaN (undefined) into None."""
+    return "n/a" if value is None else f"{value:.3f}"
+
+
 def _html(results, images, settings):
     parts = [
         "<!doctype html><html><head><meta charset='utf-8'>",
@@ -85,7 +90,7 @@ def _html(results, images, settings):
     parts.append("</tr>")
     for name, result in results.items():
         cells = "".join(
-            f"<td>{result['metrics'][m]:.3f}</td><td>{result['ceiling'][m]:.3f}</td>"
+            f"<td>{_number(result['metrics'][m])}</td><td>{_number(result['ceiling'][m])}</td>"
             for m in METRICS
         )
         parts.append(f"<tr><td>{html.escape(name)}</td>{cells}</tr>")
@@ -190,8 +195,8 @@ def run_demo(out="skgen-demo", quick=False, random_state=0):
 
     print(f"\n{'model':<18}" + "".join(f"{m:>16}" for m in METRICS))
     for name, result in results.items():
-        print(f"{name:<18}" + "".join(f"{result['metrics'][m]:>16.3f}" for m in METRICS))
-    print(f"{'real-vs-real':<18}"
-          + "".join(f"{next(iter(results.values()))['ceiling'][m]:>16.3f}" for m in METRICS))
+        print(f"{name:<18}" + "".join(f"{_number(result['metrics'][m]):>16}" for m in METRICS))
+    ceiling = next(iter(results.values()))["ceiling"]
+    print(f"{'real-vs-real':<18}" + "".join(f"{_number(ceiling[m]):>16}" for m in METRICS))
     print(f"\nwrote {out}/report.html and {out}/metrics.json")
     return results

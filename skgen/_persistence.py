@@ -12,10 +12,11 @@ file intact.
 import os
 import pickle
 import tempfile
-import warnings
 
 import numpy as np
 import torch
+
+from ._base import usable_device
 
 __all__ = ["FORMAT_VERSION", "load", "save"]
 
@@ -208,15 +209,7 @@ def load(path):
     for name, value in payload["fitted"].items():
         setattr(generator, name, _from_safe(value))
     generator.bank_ = _from_safe(payload["bank"])
-    device = torch.device(generator.device_)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        warnings.warn(
-            f"{path!r} was saved from CUDA but no CUDA device is available; "
-            "loading on the CPU.",
-            RuntimeWarning,
-            stacklevel=2,
-        )
-        device = torch.device("cpu")
+    device = usable_device(generator.device_, f"the model in {path!r}")
     generator.device_ = device
     for name, state in payload["modules"].items():
         module = generator._build_module()

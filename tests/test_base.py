@@ -212,3 +212,19 @@ def test_check_parameter_is_strict(value, kind, kwargs, error, match):
 def test_check_parameter_accepts_valid_values():
     assert check_parameter(3, "p", numbers.Integral, min_val=1) == 3
     assert check_parameter(float("inf"), "p", numbers.Real, min_val=0, allow_inf=True) == float("inf")
+
+
+def test_usable_device_falls_back_with_a_warning(monkeypatch):
+    import torch
+
+    from skgen._base import usable_device
+
+    assert usable_device("cpu", "m") == torch.device("cpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.warns(RuntimeWarning, match="m was fitted on CUDA.*run on the CPU"):
+        assert usable_device("cuda:1", "m") == torch.device("cpu")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    with pytest.warns(RuntimeWarning, match=r"fitted on cuda:3 but this machine has 1"):
+        assert usable_device("cuda:3", "m") == torch.device("cuda", 0)
+    assert usable_device("cuda:0", "m") == torch.device("cuda", 0)

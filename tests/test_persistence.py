@@ -228,7 +228,7 @@ def test_cuda_model_loads_on_cpu_with_warning(fitted, tmp_path, monkeypatch):
     _rewrite(tmp_path / "model.skgen", cuda,
              lambda p: p["fitted"].update(device_={"__device__": "cuda:0"}))
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
-    with pytest.warns(RuntimeWarning, match=r"cuda\.skgen.*saved from CUDA.*CPU"):
+    with pytest.warns(RuntimeWarning, match=r"cuda\.skgen.*fitted on CUDA.*CPU"):
         restored = load(cuda)
     assert restored.device_ == torch.device("cpu")
     assert all(p.device.type == "cpu" for p in restored.module_.parameters())
