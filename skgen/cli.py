@@ -73,7 +73,13 @@ def _cmd_fit(args):
     params = _parse_params(args.param, cls)
     params.setdefault("fs", args.fs)
     params.setdefault("verbose", 1)
-    X, stations = _read(args, params.get("n_times", cls().n_times))
+    n_times = params.get("n_times", cls().n_times)
+    if n_times is None:
+        raise UsageError(
+            "--param n_times=None cannot be used with files: records are read to a "
+            "fixed length; give the number of samples, e.g. --param n_times=6000"
+        )
+    X, stations = _read(args, n_times)
     generator = cls(**params).fit(X, stations)
     # Under torchrun every rank fits the same model; rank 0 writes and reports.
     generator.save(args.model)
@@ -99,6 +105,14 @@ def _cmd_add_stations(args):
     return 0
 
 
+def _station_label(generator, text):
+    """The bank's label for a station typed on the command line: models
+    fitted in Python may use integer labels, the command line gives text."""
+    if text not in generator.bank_ and text.lstrip("-").isdigit() and int(text) in generator.bank_:
+        return int(text)
+    return text
+
+
 def _cmd_sample(args):
     import skgen
     from .io import to_stream
@@ -109,7 +123,7 @@ def _cmd_sample(args):
     if ext not in (".mseed", ".sac", ".npz"):
         raise UsageError(f"--out must end in .mseed, .sac or .npz, got {out!r}")
     generator = skgen.load(args.model)
-    X = generator.sample(args.station, args.n, random_state=args.seed)
+    X = generator.sample(_station_label(generator, args.station), args.n, random_state=args.seed)
     if ext == ".npz":
         np.savez(out, X=X, stations=np.array([str(args.station)] * len(X)), fs=generator.fs)
     else:
