@@ -17,7 +17,6 @@ Usage::
 import argparse
 import time
 
-import numpy as np
 import torch
 from sklearn.base import clone
 

@@ -17,7 +17,6 @@ import argparse
 import os
 import time
 
-import numpy as np
 import torch
 
 from skgen._timesnet import TimesNetGenerator

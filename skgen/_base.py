@@ -234,6 +234,16 @@ def check_parameter(value, name, target_type, min_val=None, max_val=None,
     return value
 
 
+def check_positive(value, name):
+    """Validate a positive, finite real number (a sampling rate, a
+    bandwidth, a frequency); returns it as a ``float``."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a real number, got {type(value).__name__}.")
+    if not np.isfinite(value) or value <= 0:
+        raise ValueError(f"{name} must be positive and finite, got {float(value)}.")
+    return float(value)
+
+
 def check_count(value, name="n_samples"):
     """Validate a count that must be a positive integer (``n_samples``,
     ``n_times``); returns it as an ``int``."""
@@ -458,9 +468,13 @@ class BaseStationGenerator(BaseEstimator):
         other.bank_ = bank
         return other
 
-    def _check_input(self, X, stations):
+    def _check_fitted_records(self, X):
+        """Records validated against the fitted layout (channels, samples)."""
         check_is_fitted(self)
-        X = check_records(X, n_channels=self.n_channels_, n_times=self.n_times_)
+        return check_records(X, n_channels=self.n_channels_, n_times=self.n_times_)
+
+    def _check_input(self, X, stations):
+        X = self._check_fitted_records(X)
         return X, check_stations(stations, X.shape[0])
 
     def _extend_bank(self, X, stations, bank=None):

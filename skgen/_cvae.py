@@ -5,9 +5,8 @@ import numbers
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
-from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseStationGenerator, check_parameter, check_records, seed_from, torch_seed
+from ._base import BaseStationGenerator, check_parameter, seed_from, torch_seed
 from ._distributed import all_reduce_sum
 from .nn._training import train_epochs
 from .nn.cvae import SpectrogramCVAE, kl_divergence
@@ -424,8 +423,7 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
             Not fitted, or records / labels that do not fit the model.
         """
         if stations is None:
-            check_is_fitted(self)
-            X = check_records(X, n_channels=self.n_channels_, n_times=self.n_times_)
+            X = self._check_fitted_records(X)
             slots = np.full(len(X), len(self.station_index_), dtype=np.int64)
         else:
             X, stations = self._check_input(X, stations)

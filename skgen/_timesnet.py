@@ -5,9 +5,8 @@ from functools import partial
 
 import numpy as np
 import torch
-from sklearn.utils.validation import check_is_fitted
 
-from ._base import BaseStationGenerator, check_parameter, check_records, seed_from, torch_seed
+from ._base import BaseStationGenerator, check_parameter, seed_from, torch_seed
 from .nn._training import train_epochs
 from .nn.timesnet import TimesNet, normalize
 
@@ -348,10 +347,6 @@ class TimesNetGenerator(BaseStationGenerator):
             "rms": torch.cat(rms).numpy(),
         }
 
-    def _check_records(self, X):
-        check_is_fitted(self)
-        return check_records(X, n_channels=self.n_channels_, n_times=self.n_times_)
-
     def encode(self, X):
         """Latents of records, with frozen weights.
 
@@ -364,7 +359,7 @@ class TimesNetGenerator(BaseStationGenerator):
         Z : ndarray of shape (n_records, n_times, d_model), float32
             Encoder outputs of the normalised records.
         """
-        X = self._check_records(X)
+        X = self._check_fitted_records(X)
         with torch.no_grad():
             return torch.cat(
                 [self.module_.encode(x_norm).cpu() for x_norm, _, _ in self._batches(X)]
@@ -382,7 +377,7 @@ class TimesNetGenerator(BaseStationGenerator):
         X_hat : ndarray of shape (n_records, n_channels, n_times), float32
             ``head(z) * sigma + mu``.
         """
-        X = self._check_records(X)
+        X = self._check_fitted_records(X)
         with torch.no_grad():
             batches = (
                 torch.from_numpy(X[start:start + self.batch_size]).to(self.device_)

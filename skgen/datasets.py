@@ -35,12 +35,13 @@ Kramer, S. L. (1996). Geotechnical Earthquake Engineering. Prentice Hall,
 section 7.2 (transfer function of a damped layer on an elastic half-space).
 """
 
-import numbers
 import zlib
 
 import numpy as np
 from scipy.fft import irfft, next_fast_len, rfft, rfftfreq
 from sklearn.utils import Bunch, check_random_state
+
+from ._base import check_count, check_positive
 
 __all__ = ["REGIONS", "SITE_RANGES", "make_strong_motion"]
 
@@ -146,28 +147,17 @@ _CHUNK_RECORDS = 32
 _MIN_FS = 40.0  # Nyquist at or above 20 Hz, the top of the usual HVSR band
 
 
-def _check_positive_int(value, name):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {type(value).__name__}.")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value}.")
-    return int(value)
-
-
 def _check_arguments(n_stations, records_per_station, region, n_times, fs):
-    n_stations = _check_positive_int(n_stations, "n_stations")
-    records_per_station = _check_positive_int(records_per_station, "records_per_station")
-    n_times = _check_positive_int(n_times, "n_times")
+    n_stations = check_count(n_stations, "n_stations")
+    records_per_station = check_count(records_per_station, "records_per_station")
+    n_times = check_count(n_times, "n_times")
     if n_times < _MIN_N_TIMES:
         raise ValueError(f"n_times must be at least {_MIN_N_TIMES}, got {n_times}.")
     if not isinstance(region, str) or region not in REGIONS:
         raise ValueError(
             f"Unknown region {region!r}; known regions: {sorted(REGIONS)}."
         )
-    if isinstance(fs, (bool, np.bool_)) or not isinstance(fs, numbers.Real):
-        raise TypeError(f"fs must be a real number, got {type(fs).__name__}.")
-    if not np.isfinite(fs) or fs <= 0:
-        raise ValueError(f"fs must be a positive finite number, got {fs}.")
+    fs = check_positive(fs, "fs")
     if fs < _MIN_FS:
         raise ValueError(
             f"fs must be at least {_MIN_FS} Hz so that the station frequencies "

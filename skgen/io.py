@@ -31,7 +31,7 @@ from obspy import Inventory, Stream, Trace, UTCDateTime
 from obspy.signal.rotate import rotate2zne
 from scipy.signal import resample_poly
 
-from ._base import check_count, check_records, check_stations
+from ._base import check_count, check_positive, check_records, check_stations
 
 __all__ = [
     "fix_length",
@@ -94,14 +94,6 @@ _SEED_LIMITS = {"network": 2, "station": 5, "location": 2}
 # --------------------------------------------------------------------------
 # Array helpers
 # --------------------------------------------------------------------------
-
-def _check_fs(fs, name="fs"):
-    if isinstance(fs, (bool, np.bool_)) or not isinstance(fs, numbers.Real):
-        raise TypeError(f"{name} must be a number (Hz), got {type(fs).__name__}.")
-    if not np.isfinite(fs) or fs <= 0:
-        raise ValueError(f"{name} must be a positive finite rate in Hz, got {fs}.")
-    return float(fs)
-
 
 def fix_length(X, n_times):
     """Crop or zero-pad the last axis to ``n_times`` samples.
@@ -356,7 +348,7 @@ def from_stream(stream, fs=100.0, n_times=6000, inventory=None):
         raise TypeError(
             f"stream must be an obspy Stream, got {type(stream).__name__}."
         )
-    fs = _check_fs(fs)
+    fs = check_positive(fs, "fs")
     n_times = check_count(n_times, "n_times")
     if inventory is not None and not isinstance(inventory, Inventory):
         raise TypeError(
@@ -458,7 +450,7 @@ def to_stream(X, stations, fs, starttime=None):
     """
     X = check_records(X, n_channels=3)
     stations = check_stations(stations, X.shape[0])
-    fs = _check_fs(fs)
+    fs = check_positive(fs, "fs")
     codes = [_seed_codes(label) for label in stations]
     n_records, _, n_times = X.shape
     if starttime is None or isinstance(starttime, (str, UTCDateTime, numbers.Real)):
@@ -950,7 +942,7 @@ def read_records(paths, fs=100.0, n_times=6000, inventory=None):
         raise ValueError("paths is empty.")
     for path in paths:
         _check_file(path)
-    fs = _check_fs(fs)
+    fs = check_positive(fs, "fs")
     n_times = check_count(n_times, "n_times")
     if isinstance(inventory, (str, os.PathLike)):
         _check_file(inventory)

@@ -21,7 +21,7 @@ from scipy.stats import wasserstein_distance
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
-from ._base import check_records, check_stations, seed_from
+from ._base import check_positive, check_records, check_stations, seed_from
 from .signal import f0_statistics, hvsr, peak_frequency, pga
 
 __all__ = [
@@ -809,17 +809,10 @@ class HVSRAlignmentScorer(BaseEstimator):
                 f"sample() methods; got {type(estimator).__name__}."
             )
         fs = self.fs if self.fs is not None else getattr(estimator, "fs", None)
-        if (
-            fs is None
-            or isinstance(fs, (bool, np.bool_))
-            or not isinstance(fs, numbers.Real)
-            or not math.isfinite(fs)
-            or fs <= 0
-        ):
-            source = "fs" if self.fs is not None else "estimator.fs (fs=None)"
-            raise ValueError(
-                f"{source} must be a positive sampling rate in Hz; got {fs!r}."
-            )
+        source = "fs" if self.fs is not None else "estimator.fs (fs=None)"
+        if fs is None:
+            raise ValueError(f"{source} must be a positive sampling rate in Hz; got None.")
+        fs = check_positive(fs, source)
         # Checked here as well as in hvsr, so that nothing is generated first.
         if self.centers is None and high > fs / 2:
             raise ValueError(

@@ -20,6 +20,8 @@ import scipy.fft
 import scipy.linalg
 import scipy.signal
 
+from ._base import check_positive
+
 __all__ = [
     "amplitude_spectrum",
     "default_centers",
@@ -43,17 +45,6 @@ _CHUNK_RECORDS = 256
 _MAX_RELATIVE_SPACING = 0.01
 
 
-def _check_positive_scalar(value, name):
-    if (not isinstance(value, numbers.Real) or isinstance(value, bool)
-            or not np.isfinite(value) or value <= 0):
-        raise ValueError(f"{name} must be positive and finite, got {value!r}")
-    return float(value)
-
-
-def _check_fs(fs):
-    return _check_positive_scalar(fs, "fs")
-
-
 def _check_real_array(X, name):
     X = np.asarray(X)
     if X.dtype == object or not (np.issubdtype(X.dtype, np.integer)
@@ -70,7 +61,7 @@ def _float_dtype(X):
 def _check_highpass(highpass, fs):
     if highpass is None:
         return None
-    highpass = _check_positive_scalar(highpass, "highpass")
+    highpass = check_positive(highpass, "highpass")
     if highpass >= fs / 2:
         raise ValueError(
             f"highpass={highpass} Hz must be below the Nyquist frequency {fs / 2} Hz"
@@ -180,7 +171,7 @@ def konno_ohmachi_smooth(spectra, freqs, centers, bandwidth=40.0, kernel="konno-
     """
     if kernel not in KERNELS:
         raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
-    bandwidth = _check_positive_scalar(bandwidth, "bandwidth")
+    bandwidth = check_positive(bandwidth, "bandwidth")
     freqs = _check_frequencies(freqs, "freqs", allow_zero=True)
     centers = _check_frequencies(centers, "centers", allow_zero=False)
     spectra = _check_real_array(spectra, "spectra")
@@ -320,7 +311,7 @@ def amplitude_spectrum(X, fs, highpass=0.05):
         If ``fs`` is not positive, ``highpass`` is not in (0, Nyquist),
         ``X`` has fewer than 2 samples or non-finite values.
     TypeError
-        If ``X`` is not a real numeric array.
+        If ``X`` is not a real numeric array or ``fs`` is not a number.
 
     Notes
     -----
@@ -338,7 +329,7 @@ def amplitude_spectrum(X, fs, highpass=0.05):
     >>> freqs.shape, amplitudes.shape
     ((9001,), (3, 9001))
     """
-    fs = _check_fs(fs)
+    fs = check_positive(fs, "fs")
     highpass = _check_highpass(highpass, fs)
     X = _check_real_array(X, "X")
     if X.ndim == 0 or X.shape[-1] < 2:
@@ -415,7 +406,7 @@ def hvsr(X, fs, *, centers=None, bandwidth=40.0, band=(1.0, 20.0), highpass=0.05
         finite, ``band`` or ``centers`` fall outside (0, Nyquist], or any
         smoothing argument is invalid.
     TypeError
-        If ``X`` is not a real numeric array.
+        If ``X`` is not a real numeric array or ``fs`` is not a number.
 
     Examples
     --------
@@ -425,7 +416,7 @@ def hvsr(X, fs, *, centers=None, bandwidth=40.0, band=(1.0, 20.0), highpass=0.05
     >>> curves.shape == (4, centers.size)
     True
     """
-    fs = _check_fs(fs)
+    fs = check_positive(fs, "fs")
     X = _check_records(X)
     nyquist = fs / 2
     if centers is None:
@@ -443,7 +434,7 @@ def hvsr(X, fs, *, centers=None, bandwidth=40.0, band=(1.0, 20.0), highpass=0.05
             )
     if kernel not in KERNELS:
         raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
-    bandwidth = _check_positive_scalar(bandwidth, "bandwidth")
+    bandwidth = check_positive(bandwidth, "bandwidth")
     highpass = _check_highpass(highpass, fs)
 
     single = X.ndim == 2
@@ -707,7 +698,7 @@ def response_spectrum(X, fs, periods, damping=0.05):
         If ``fs``, ``periods`` or ``damping`` are invalid, or ``X`` is empty
         or not finite.
     TypeError
-        If ``X`` is not a real numeric array.
+        If ``X`` is not a real numeric array or ``fs`` is not a number.
 
     Examples
     --------
@@ -717,7 +708,7 @@ def response_spectrum(X, fs, periods, damping=0.05):
     >>> psa.round(1).tolist()
     [1.0, 10.0]
     """
-    fs = _check_fs(fs)
+    fs = check_positive(fs, "fs")
     periods = _check_frequencies(periods, "periods", allow_zero=False)
     if (not isinstance(damping, numbers.Real) or isinstance(damping, bool)
             or not 0 < damping < 1):

@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import torch
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -281,8 +280,8 @@ def test_unfitted_generator_methods_raise_not_fitted():
 
 # -- the scorer --------------------------------------------------------------
 @pytest.mark.parametrize("params, estimator, error, match", [
-    (dict(fs=0.0), None, ValueError, r"fs must be a positive sampling rate in Hz; got 0"),
-    (dict(fs=-5.0), None, ValueError, r"fs must be a positive sampling rate in Hz; got -5"),
+    (dict(fs=0.0), None, ValueError, r"fs must be positive and finite, got 0\.0"),
+    (dict(fs=-5.0), None, ValueError, r"fs must be positive and finite, got -5\.0"),
     (dict(band=(1.0, 80.0)), None, ValueError, r"band \(1.0, 80.0\) is outside Nyquist.*50.0\]"),
     (dict(band=(20.0, 1.0)), None, ValueError, r"band must satisfy 0 < low < high"),
     (dict(band=5.0), None, ValueError, r"band must be a \(low, high\) pair"),
@@ -357,7 +356,7 @@ SIGNAL_CASES = [
     ("hvsr", lambda: hvsr(R, 0.0), ValueError, r"fs must be positive and finite, got 0"),
     ("hvsr", lambda: hvsr(R, -100.0), ValueError, r"fs must be positive and finite, got -100"),
     ("hvsr", lambda: hvsr(R, np.nan), ValueError, r"fs must be positive and finite, got nan"),
-    ("hvsr", lambda: hvsr(R, "100"), ValueError, r"fs must be positive and finite, got '100'"),
+    ("hvsr", lambda: hvsr(R, "100"), TypeError, r"fs must be a real number, got str"),
     ("hvsr", lambda: hvsr(R, FS, band=(1.0, 60.0)), ValueError,
      r"band \(1.0, 60.0\) is outside Nyquist"),
     ("hvsr", lambda: hvsr(R, 30.0), ValueError, r"band \(1.0, 20.0\) is outside Nyquist.*15.0"),
@@ -481,8 +480,8 @@ IO_CASES = [
     ("from_stream", lambda s: from_stream([1, 2]), TypeError, r"stream must be an obspy Stream"),
     ("from_stream", lambda s: from_stream(Stream()), ValueError, r"stream contains no traces"),
     ("from_stream", lambda s: from_stream(s, fs=0.0), ValueError,
-     r"fs must be a positive finite rate in Hz, got 0"),
-    ("from_stream", lambda s: from_stream(s, fs=True), TypeError, r"fs must be a number"),
+     r"fs must be positive and finite, got 0\.0"),
+    ("from_stream", lambda s: from_stream(s, fs=True), TypeError, r"fs must be a real number, got bool"),
     ("from_stream", lambda s: from_stream(s, n_times=0), ValueError, r"n_times must be >= 1"),
     ("from_stream", lambda s: from_stream(Stream(s[:2])), ValueError,
      r"station XX.A .*missing component\(s\) Z/U"),
@@ -501,13 +500,13 @@ IO_CASES = [
     ("to_stream", lambda s: to_stream(R, [{"A": 1}, "B"], FS), TypeError,
      r"stations labels must be strings or numbers"),
     ("to_stream", lambda s: to_stream(R, ["A", 1], FS), TypeError, r"stations mixes label types"),
-    ("to_stream", lambda s: to_stream(R, ["A", "B"], 0.0), ValueError, r"fs must be a positive"),
+    ("to_stream", lambda s: to_stream(R, ["A", "B"], 0.0), ValueError, r"fs must be positive and finite, got 0\.0"),
     ("to_stream", lambda s: to_stream(R, ["TOOLONGSTATION", "B"], FS), ValueError,
      r"station code 'TOOLONGSTATION' does not fit SEED"),
     ("read_records", lambda s: read_records(DATA / "CE.68150.mseed", fs=0.0), ValueError,
-     r"fs must be a positive finite rate"),
+     r"fs must be positive and finite, got 0\.0"),
     ("read_records", lambda s: read_records(DATA / "CE.68150.mseed", fs=-1.0), ValueError,
-     r"fs must be a positive finite rate"),
+     r"fs must be positive and finite, got -1\.0"),
     ("read_records", lambda s: read_records(DATA / "CE.68150.mseed", n_times=0), ValueError,
      r"n_times must be >= 1"),
     ("read_records", lambda s: read_records([]), ValueError, r"paths is empty"),
@@ -515,15 +514,15 @@ IO_CASES = [
     ("read_records", lambda s: read_records(DATA / "absent.mseed"), FileNotFoundError,
      r"absent\.mseed"),
     ("make_strong_motion", lambda s: make_strong_motion(n_stations=0), ValueError,
-     r"n_stations must be a positive int, got 0"),
+     r"n_stations must be >= 1, got 0"),
     ("make_strong_motion", lambda s: make_strong_motion(records_per_station=-1), ValueError,
-     r"records_per_station must be a positive int"),
+     r"records_per_station must be >= 1, got -1"),
     ("make_strong_motion", lambda s: make_strong_motion(n_stations=2.5), TypeError,
-     r"n_stations must be an int"),
+     r"n_stations must be an integer, got float"),
     ("make_strong_motion", lambda s: make_strong_motion(fs=0.0), ValueError,
-     r"fs must be a positive finite number, got 0"),
+     r"fs must be positive and finite, got 0\.0"),
     ("make_strong_motion", lambda s: make_strong_motion(fs=-100.0), ValueError,
-     r"fs must be a positive finite number"),
+     r"fs must be positive and finite, got -100\.0"),
     ("make_strong_motion", lambda s: make_strong_motion(fs=30.0), ValueError,
      r"fs must be at least 40.0 Hz .*below Nyquist"),
     ("make_strong_motion", lambda s: make_strong_motion(n_times=10), ValueError,
@@ -564,9 +563,9 @@ def cli_files(tmp_path_factory, fitted):
 
 
 CLI_CASES = [
-    (["hvsr", "{records}", "--fs", "0"], "fs must be a positive finite rate in Hz, got 0.0"),
-    (["hvsr", "{records}", "--fs", "-50"], "fs must be a positive finite rate in Hz, got -50.0"),
-    (["hvsr", "{records}", "--fs", "nan"], "fs must be a positive finite rate in Hz, got nan"),
+    (["hvsr", "{records}", "--fs", "0"], "fs must be positive and finite, got 0.0"),
+    (["hvsr", "{records}", "--fs", "-50"], "fs must be positive and finite, got -50.0"),
+    (["hvsr", "{records}", "--fs", "nan"], "fs must be positive and finite, got nan"),
     (["hvsr", "{records}", "--fs", "30"], "band (1.0, 20.0) is outside Nyquist"),
     (["hvsr", "{records}", "--n-times", "0"], "n_times must be >= 1, got 0"),
     (["hvsr", "{folder}/absent.mseed"], "absent.mseed"),
@@ -593,7 +592,7 @@ CLI_CASES = [
     (["sample", "--model", "{records}", "--station", "A", "--out", "{folder}/x.npz"],
      "records.mseed"),
     (["add-stations", "{records}", "--model", "{model}", "--out", "{folder}/more.skgen",
-      "--fs", "0"], "fs must be a positive finite rate in Hz, got 0.0"),
+      "--fs", "0"], "fs must be positive and finite, got 0.0"),
     (["add-stations", "{folder}/absent.mseed", "--model", "{model}", "--out",
       "{folder}/more.skgen"], "absent.mseed"),
     (["score", "{records}", "--model", "{model}", "--metric", "accuracy"],

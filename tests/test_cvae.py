@@ -9,6 +9,8 @@ from scipy import signal
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import check_estimator
 
+from conftest import EXPECTED_FAILED_CHECKS
+
 from skgen._cvae import SpectrogramCVAEGenerator, station_gaussian
 from skgen.nn.cvae import SpectrogramCVAE, kl_divergence
 from skgen.nn.griffin_lim import griffin_lim, istft, spectral_convergence, stft
@@ -323,27 +325,10 @@ def test_failed_fit_keeps_previous_model(fitted):
 
 
 def test_sklearn_estimator_checks():
-    try:
-        import skgen.scoring  # noqa: F401
-
-        scoring_missing = False
-    except ImportError:
-        scoring_missing = True
-    expected = {
-        # Our fixed public API: fit(X, stations) and score(X, stations), so
-        # sklearn's calls with a `y` keyword cannot work.
-        "check_fit_score_takes_y": "fit takes `stations`, not `y`",
-        "check_n_features_in_after_fitting": "score takes `stations`, not `y`",
-        # score computes HVSR, which needs E, N, U records; the checks' 2-D
-        # data are single-channel.
-        "check_pipeline_consistency": "score needs 3-component records",
-    }
-    if scoring_missing:
-        expected["check_estimators_dtypes"] = "score needs skgen.scoring"
     check_estimator(
         SpectrogramCVAEGenerator(n_times=None, n_fft=16, hop_length=4, channels=(2, 2),
                                  latent_dim=2, epochs=1, griffin_lim_iters=1),
-        expected_failed_checks=expected,
+        expected_failed_checks=EXPECTED_FAILED_CHECKS,
     )
 
 

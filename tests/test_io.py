@@ -187,7 +187,7 @@ def test_from_stream_input_validation():
     stream = _stream({c: np.zeros(10) for c in ("HNE", "HNN", "HNZ")}, 100.0)
     with pytest.raises(TypeError, match="stream must be an obspy Stream"):
         from_stream(np.zeros((3, 10)))
-    with pytest.raises(ValueError, match="fs must be a positive"):
+    with pytest.raises(ValueError, match="fs must be positive and finite"):
         from_stream(stream, fs=-1.0)
     with pytest.raises(TypeError, match="inventory must be an obspy Inventory"):
         from_stream(stream, inventory="not an inventory")

@@ -460,7 +460,7 @@ def test_parameter_and_input_errors(records, generators):
         HVSRAlignmentScorer(reference_split=1.0)(generator, X, stations)
     with pytest.raises(ValueError, match="n_samples must be a positive integer"):
         HVSRAlignmentScorer(n_samples=0)(generator, X, stations)
-    with pytest.raises(ValueError, match="fs must be a positive sampling rate"):
+    with pytest.raises(ValueError, match="fs must be positive and finite"):
         HVSRAlignmentScorer(fs=-1.0)(generator, X, stations)
     with pytest.raises(ValueError, match="band must satisfy"):
         HVSRAlignmentScorer(band=(5.0, 2.0))(generator, X, stations)

@@ -11,6 +11,8 @@ import torch
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import check_estimator
 
+from conftest import EXPECTED_FAILED_CHECKS
+
 from skgen._persistence import load
 from skgen._timesnet import TimesNetGenerator
 from skgen.nn.timesnet import Inception, TimesNet, dominant_periods, normalize
@@ -382,14 +384,7 @@ def test_clone_get_params_and_paper_config():
 def test_sklearn_estimator_checks():
     gen = TimesNetGenerator(n_times=None, d_model=2, d_ff=2, e_layers=1, top_k=1,
                             num_kernels=1, epochs=1, noise_epochs=1, random_state=0)
-    check_estimator(gen, expected_failed_checks={
-        "check_fit_score_takes_y": "fit takes station labels as `stations`, the "
-        "fixed public API, not `y`.",
-        "check_n_features_in_after_fitting": "score() validates the record "
-        "length with its own message (n_times), not sklearn's n_features one.",
-        "check_pipeline_consistency": "score() computes HVSR, which needs "
-        "3-component records; the checks give single-channel 2-D data.",
-    })
+    check_estimator(gen, expected_failed_checks=EXPECTED_FAILED_CHECKS)
 
 
 def test_model_file_round_trip(fitted, tmp_path):
