@@ -355,10 +355,9 @@ class BaseStationGenerator(BaseEstimator):
         every process ends with the same fitted generator; ``batch_size``
         stays the global batch. See the "Scaling out" documentation page.
         """
-        records = self._check_fit_input(X, stations)
-        # n_features_in_ follows the input as given: 2-D input counts samples.
-        input_ndim = np.ndim(X)
-        X, stations = records
+        checked, stations = self._check_fit_input(X, stations)
+        input_ndim = np.ndim(X)  # safe only after validation (ragged input)
+        X = checked
         rng = check_random_state(self.random_state)
         checkpoint = self._fit_checkpoint(X, stations)
         previous = dict(self.__dict__)

@@ -50,10 +50,14 @@ def _figures(name, model, report, data_by_region, fs):
     """The demo's figures for one model: {file stem: Figure}."""
     from . import plotting
 
+    # Stations the model was not trained on are registered once, on a copy.
+    new = [d for d in data_by_region.values() if not np.isin(d.stations, model.stations_).all()]
+    generator = model.with_bank(
+        np.concatenate([d.X for d in new]), np.concatenate([d.stations for d in new])
+    ) if new else model
     figures = {f"{name}-f0-confusion": plotting.plot_f0_confusion(report)}
     for region, data in data_by_region.items():
         station = data.stations[0]
-        generator = model.with_bank(data.X, data.stations)
         generated = generator.sample(station, 1, random_state=0)[0]
         stem = f"{name}-{region}-{station}"
         figures[f"{stem}-hvsr"] = plotting.plot_hvsr(report, station=station)
