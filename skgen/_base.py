@@ -24,296 +24,25 @@ Everything else (validation, atomic fit, ``add_stations``, ``sample``,
 
 import copy
 import hashlib
-import numbers
-import warnings
-from contextlib import contextmanager
 
 import numpy as np
-import torch
 from sklearn.base import BaseEstimator
-from sklearn.utils import check_random_state, check_scalar
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils import check_random_state
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._distributed import broadcast_object, is_main_process, process_group
+from ._torch_utils import resolve_device, usable_device
+from ._validation import (
+    check_count,
+    check_records,
+    check_stations,
+    plain_label,
+)
 from .nn._training import Checkpoint
 
-__all__ = ["BaseStationGenerator", "check_parameter", "check_records", "check_stations"]
+__all__ = ["BaseStationGenerator"]
 
 _MAX_LISTED_STATIONS = 20
-
-
-def _label_kind(label):
-    """Return 'str', 'int' or 'float' for a valid station label."""
-    if isinstance(label, (str, np.str_)):
-        return "str"
-    if isinstance(label, (bool, np.bool_)):
-        return "bool"
-    if isinstance(label, numbers.Integral):
-        return "int"
-    if isinstance(label, numbers.Real):
-        return "float"
-    return None
-
-
-def _plain_label(label):
-    """Station labels as plain Python objects (``np.str_`` -> ``str``)."""
-    kind = _label_kind(label)
-    if kind == "str":
-        return str(label)
-    if kind == "int":
-        return int(label)
-    if kind == "float":
-        return float(label)
-    return label
-
-
-def check_stations(stations, n_records, name="stations"):
-    """Validate station labels and return them as a 1-D object array.
-
-    Parameters
-    ----------
-    stations : array-like of shape (n_records,)
-        One label per record: all strings, or all integers, or all floats.
-    n_records : int
-        Number of records the labels belong to.
-    name : str, default="stations"
-        Argument name used in error messages.
-
-    Returns
-    -------
-    stations : ndarray of shape (n_records,), dtype object
-        Plain Python labels (``str``, ``int`` or ``float``).
-
-    Raises
-    ------
-    TypeError
-        Unhashable, missing, boolean or mixed-type labels.
-    ValueError
-        Not 1-D, or a length different from ``n_records``.
-    """
-    if stations is None:
-        raise ValueError(
-            f"{name} is required, one station label per record. Expected "
-            "array-like (array or non-string sequence), got None."
-        )
-    if isinstance(stations, (str, bytes)) or np.ndim(stations) == 0:
-        raise TypeError(
-            f"{name} must be a 1-D sequence of labels, one per record; "
-            f"got {type(stations).__name__}."
-        )
-    labels = list(stations)
-    if np.ndim(np.asarray(stations, dtype=object)) != 1:
-        raise ValueError(f"{name} must be 1-D (one label per record).")
-    if len(labels) != n_records:
-        raise ValueError(
-            f"{name} has {len(labels)} labels but X has {n_records} records; "
-            "give one station label per record."
-        )
-    kinds = set()
-    for label in labels:
-        kind = _label_kind(label)
-        if kind is None or kind == "bool":
-            raise TypeError(
-                f"{name} labels must be strings or numbers; got "
-                f"{type(label).__name__} ({label!r})."
-            )
-        if kind == "float" and not np.isfinite(label):
-            raise ValueError(f"{name} contains a non-finite label ({label!r}).")
-        kinds.add(kind)
-    if len(kinds) > 1:
-        raise TypeError(
-            f"{name} mixes label types ({', '.join(sorted(kinds))}); use one "
-            "type for all station labels, e.g. all strings."
-        )
-    out = np.empty(len(labels), dtype=object)
-    out[:] = [_plain_label(label) for label in labels]
-    return out
-
-
-def check_records(X, *, name="X", n_channels=None, n_times=None, min_records=1):
-    """Validate an array of records and return a float32 copy.
-
-    Parameters
-    ----------
-    X : array-like of shape (n_records, n_channels, n_times) or (n_records, n_times)
-        Records; a 2-D array is read as single-channel records.
-    name : str, default="X"
-        Argument name used in error messages.
-    n_channels, n_times : int or None
-        Required number of channels and samples, if known.
-    min_records : int, default=1
-        Smallest accepted number of records.
-
-    Returns
-    -------
-    X : ndarray of shape (n_records, n_channels, n_times), float32
-        A new array; the caller's array is never modified.
-
-    Raises
-    ------
-    TypeError
-        ``X`` is None, a string, or holds values that are not numbers.
-    ValueError
-        Wrong number of dimensions, channels or samples, fewer than
-        ``min_records`` records, NaN, inf, complex or non-numeric strings;
-        the message starts with ``name``.
-    """
-    if isinstance(X, (str, bytes)):
-        raise TypeError(f"{name} must be a numeric array, got a string.")
-    if X is None:
-        raise TypeError(f"{name} must be a numeric array of records, got None.")
-    # sklearn's checks give the standard messages for sparse, complex,
-    # object and non-finite input; the record-specific checks follow.
-    try:
-        arr = check_array(
-            X, ensure_2d=False, allow_nd=True, dtype=np.float32, copy=True,
-            ensure_min_samples=min_records, input_name=name,
-        )
-    except (TypeError, ValueError) as exc:
-        if str(exc).startswith(f"Input {name} "):
-            raise
-        # Messages such as "could not convert string to float" or "Found
-        # array with 0 sample(s)" do not say which argument is wrong.
-        raise type(exc)(f"{name} is not a valid array of records: {exc}") from exc
-    if arr.ndim == 2:
-        arr = arr[:, np.newaxis, :]
-    if arr.ndim != 3:
-        raise ValueError(
-            f"{name} must have shape (n_records, n_channels, n_times) or "
-            f"(n_records, n_times); got an array with {arr.ndim} dimension(s), "
-            f"shape {arr.shape}."
-        )
-    if arr.shape[2] == 0:
-        raise ValueError(f"{name} has records with 0 samples.")
-    if n_channels is not None and arr.shape[1] != n_channels:
-        raise ValueError(
-            f"{name} has {arr.shape[1]} channel(s) per record; this model "
-            f"expects {n_channels} (E, N, U order for 3-component records)."
-        )
-    if n_times is not None and arr.shape[2] != n_times:
-        problem = "shorter" if arr.shape[2] < n_times else "longer"
-        raise ValueError(
-            f"{name} records have {arr.shape[2]} samples, {problem} than the "
-            f"model's n_times={n_times}; crop or zero-pad them first "
-            "(skgen.io.fix_length)."
-        )
-    return arr
-
-
-def check_parameter(value, name, target_type, min_val=None, max_val=None,
-                    include_boundaries="both", allow_inf=False):
-    """Validate a scalar hyperparameter: :func:`sklearn.utils.check_scalar`,
-    made strict where it is lenient.
-
-    ``check_scalar`` accepts ``True`` as an integer and NaN or infinity as a
-    real number; a learning rate of NaN would train silently to garbage.
-
-    Parameters
-    ----------
-    value : object
-    name : str
-        Parameter name for the messages.
-    target_type : type or tuple of types
-        ``numbers.Integral`` or ``numbers.Real``.
-    min_val, max_val, include_boundaries
-        As in :func:`sklearn.utils.check_scalar`.
-    allow_inf : bool, default=False
-        Accept +inf (e.g. ``dirichlet_alpha=np.inf``: equal weights).
-
-    Raises
-    ------
-    TypeError, ValueError
-    """
-    if isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be a number, not a bool ({value!r}).")
-    if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
-        if np.isnan(value) or (np.isinf(value) and not (allow_inf and value > 0)):
-            raise ValueError(f"{name} must be finite, got {value}.")
-    check_scalar(value, name, target_type, min_val=min_val, max_val=max_val,
-                 include_boundaries=include_boundaries)
-    return value
-
-
-def check_positive(value, name):
-    """Validate a positive, finite real number (a sampling rate, a
-    bandwidth, a frequency); returns it as a ``float``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a real number, got {type(value).__name__}.")
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be positive and finite, got {float(value)}.")
-    return float(value)
-
-
-def check_count(value, name="n_samples"):
-    """Validate a count that must be a positive integer (``n_samples``,
-    ``n_times``); returns it as an ``int``."""
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer, got {type(value).__name__}.")
-    if value < 1:
-        raise ValueError(f"{name} must be >= 1, got {value}.")
-    return int(value)
-
-
-def resolve_device(device):
-    """Turn ``"auto"``/``"cpu"``/``"cuda"``/``"cuda:N"`` into a ``torch.device``."""
-    if device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    try:
-        dev = torch.device(device)
-    except (RuntimeError, TypeError):
-        raise ValueError(
-            f"device must be 'cpu', 'cuda', 'cuda:N' or 'auto'; got {device!r}."
-        ) from None
-    if dev.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError(
-            f"device={device!r} but no CUDA device is available; use "
-            "device='cpu' or device='auto'."
-        )
-    return dev
-
-
-def usable_device(device, source):
-    """Where to run a generator fitted on ``device`` on this machine.
-
-    The same device when it exists; otherwise the CPU (no CUDA) or the first
-    GPU (a GPU index this machine lacks), with a ``RuntimeWarning`` naming
-    ``source`` -- never an error, so models travel between machines.
-    """
-    device = torch.device(device)
-    if device.type != "cuda":
-        return device
-    if not torch.cuda.is_available():
-        warnings.warn(
-            f"{source} was fitted on CUDA but no CUDA device is available; "
-            "it will run on the CPU.",
-            RuntimeWarning,
-            stacklevel=3,
-        )
-        return torch.device("cpu")
-    if device.index is not None and device.index >= torch.cuda.device_count():
-        warnings.warn(
-            f"{source} was fitted on {device} but this machine has "
-            f"{torch.cuda.device_count()} CUDA device(s); it will run on cuda:0.",
-            RuntimeWarning,
-            stacklevel=3,
-        )
-        return torch.device("cuda", 0)
-    return device
-
-
-@contextmanager
-def torch_seed(seed):
-    """Seed torch's global generators inside the block, leaving the caller's
-    random state as it was."""
-    devices = list(range(torch.cuda.device_count())) if torch.cuda.is_available() else []
-    with torch.random.fork_rng(devices=devices):
-        torch.manual_seed(int(seed))
-        yield
-
-
-def seed_from(rng):
-    """Draw a 31-bit integer seed from a ``RandomState``."""
-    return int(rng.randint(np.iinfo(np.int32).max))
 
 
 class BaseStationGenerator(BaseEstimator):
@@ -532,7 +261,7 @@ class BaseStationGenerator(BaseEstimator):
             raise TypeError(
                 f"station must be a single label, got {type(station).__name__}."
             ) from None
-        label = _plain_label(station)
+        label = plain_label(station)
         if label not in self.bank_:
             known = [repr(s) for s in self.stations_[:_MAX_LISTED_STATIONS]]
             more = len(self.stations_) - len(known)

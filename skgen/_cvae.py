@@ -6,7 +6,9 @@ import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
-from ._base import BaseStationGenerator, check_parameter, seed_from, torch_seed
+from ._base import BaseStationGenerator
+from ._torch_utils import torch_seed
+from ._validation import check_parameter, seed_from
 from ._distributed import all_reduce_sum
 from .nn._training import train_epochs
 from .nn.cvae import SpectrogramCVAE, kl_divergence

@@ -11,12 +11,11 @@ file intact.
 
 import os
 import pickle
-import tempfile
 
 import numpy as np
 import torch
 
-from ._base import usable_device
+from ._torch_utils import atomic_torch_save, usable_device
 
 __all__ = ["FORMAT_VERSION", "load", "save"]
 
@@ -117,24 +116,7 @@ def save(generator, path):
         "modules": modules,
         "bank": _to_safe(generator.bank_),
     }
-    path = os.fspath(path)
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, tmp = tempfile.mkstemp(dir=folder, prefix=".skgen-", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            torch.save(payload, stream)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp makes the file private (0600); give it the permissions of
-        # an ordinary new file under the user's umask.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    atomic_torch_save(payload, path)
 
 
 def load(path):

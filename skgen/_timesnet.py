@@ -6,7 +6,9 @@ from functools import partial
 import numpy as np
 import torch
 
-from ._base import BaseStationGenerator, check_parameter, seed_from, torch_seed
+from ._base import BaseStationGenerator
+from ._torch_utils import torch_seed
+from ._validation import check_parameter, seed_from
 from .nn._training import train_epochs
 from .nn.timesnet import TimesNet, normalize
 

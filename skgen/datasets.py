@@ -41,7 +41,7 @@ import numpy as np
 from scipy.fft import irfft, next_fast_len, rfft, rfftfreq
 from sklearn.utils import Bunch, check_random_state
 
-from ._base import check_count, check_positive
+from ._validation import check_count, check_positive
 
 __all__ = ["REGIONS", "SITE_RANGES", "make_strong_motion"]
 

@@ -31,7 +31,7 @@ from obspy import Inventory, Stream, Trace, UTCDateTime
 from obspy.signal.rotate import rotate2zne
 from scipy.signal import resample_poly
 
-from ._base import check_count, check_positive, check_records, check_stations
+from ._validation import check_count, check_positive, check_records, check_stations
 
 __all__ = [
     "fix_length",

@@ -21,7 +21,7 @@ from scipy.stats import wasserstein_distance
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
-from ._base import check_positive, check_records, check_stations, seed_from
+from ._validation import check_positive, check_records, check_stations, seed_from
 from .signal import f0_statistics, hvsr, peak_frequency, pga
 
 __all__ = [

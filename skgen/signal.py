@@ -20,7 +20,14 @@ import scipy.fft
 import scipy.linalg
 import scipy.signal
 
-from ._base import check_positive
+from ._validation import (
+    check_band,
+    check_finite,
+    check_frequencies,
+    check_positive,
+    check_real_array,
+    check_three_component,
+)
 
 __all__ = [
     "amplitude_spectrum",
@@ -45,14 +52,6 @@ _CHUNK_RECORDS = 256
 _MAX_RELATIVE_SPACING = 0.01
 
 
-def _check_real_array(X, name):
-    X = np.asarray(X)
-    if X.dtype == object or not (np.issubdtype(X.dtype, np.integer)
-                                 or np.issubdtype(X.dtype, np.floating)):
-        raise TypeError(f"{name} must be a real numeric array, got dtype {X.dtype}")
-    return X
-
-
 def _float_dtype(X):
     """float32 input stays float32 (it is enough for spectra); else float64."""
     return np.float32 if X.dtype == np.float32 else np.float64
@@ -67,22 +66,6 @@ def _check_highpass(highpass, fs):
             f"highpass={highpass} Hz must be below the Nyquist frequency {fs / 2} Hz"
         )
     return highpass
-
-
-def _check_frequencies(values, name, *, allow_zero):
-    try:
-        values = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(f"{name} must be an array of numbers in Hz or s ({exc})") from None
-    if values.ndim != 1 or values.size == 0:
-        raise ValueError(f"{name} must be a non-empty 1-D array, got shape {values.shape}")
-    if not np.all(np.isfinite(values)):
-        raise ValueError(f"{name} must be finite")
-    if allow_zero and np.any(values < 0):
-        raise ValueError(f"{name} must be non-negative")
-    if not allow_zero and np.any(values <= 0):
-        raise ValueError(f"{name} must be positive")
-    return values
 
 
 # ---------------------------------------------------------------- smoothing
@@ -172,9 +155,9 @@ def konno_ohmachi_smooth(spectra, freqs, centers, bandwidth=40.0, kernel="konno-
     if kernel not in KERNELS:
         raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
     bandwidth = check_positive(bandwidth, "bandwidth")
-    freqs = _check_frequencies(freqs, "freqs", allow_zero=True)
-    centers = _check_frequencies(centers, "centers", allow_zero=False)
-    spectra = _check_real_array(spectra, "spectra")
+    freqs = check_frequencies(freqs, "freqs", allow_zero=True)
+    centers = check_frequencies(centers, "centers", allow_zero=False)
+    spectra = check_real_array(spectra, "spectra")
     if spectra.ndim == 0 or spectra.shape[-1] != freqs.size:
         raise ValueError(
             f"spectra's last axis must match freqs ({freqs.size} values), "
@@ -182,8 +165,7 @@ def konno_ohmachi_smooth(spectra, freqs, centers, bandwidth=40.0, kernel="konno-
         )
     if spectra.size == 0:
         raise ValueError(f"spectra is empty (shape {spectra.shape})")
-    if not np.all(np.isfinite(spectra)):
-        raise ValueError("spectra must be finite (no NaN or inf)")
+    check_finite(spectra, "spectra")
     dtype = _float_dtype(spectra)
     weights = _smoothing_matrix(freqs.tobytes(), centers.tobytes(), bandwidth, kernel,
                                 np.dtype(dtype).str)
@@ -224,21 +206,11 @@ def default_centers(band=(1.0, 20.0)):
     >>> float(centers[0]), float(centers[-1]), len(centers)
     (1.0, 20.0, 303)
     """
-    low, high = _check_band(band)
+    low, high = check_band(band)
     n_steps = int(np.ceil(np.log(high / low) / np.log1p(_MAX_RELATIVE_SPACING)))
     centers = np.geomspace(low, high, n_steps + 1)
     centers[[0, -1]] = low, high
     return centers
-
-
-def _check_band(band):
-    try:
-        low, high = (float(v) for v in band)
-    except (TypeError, ValueError):
-        raise ValueError(f"band must be a pair (low, high) in Hz, got {band!r}") from None
-    if not (np.isfinite(low) and np.isfinite(high) and 0 < low < high):
-        raise ValueError(f"band must satisfy 0 < low < high, got {band!r}")
-    return low, high
 
 
 # ---------------------------------------------------------------- spectra
@@ -331,35 +303,16 @@ def amplitude_spectrum(X, fs, highpass=0.05):
     """
     fs = check_positive(fs, "fs")
     highpass = _check_highpass(highpass, fs)
-    X = _check_real_array(X, "X")
+    X = check_real_array(X, "X")
     if X.ndim == 0 or X.shape[-1] < 2:
         raise ValueError(f"X needs at least 2 samples along its last axis, got shape {X.shape}")
     if X.size == 0:
         raise ValueError(f"X is empty (shape {X.shape})")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X must be finite (no NaN or inf)")
+    check_finite(X)
     return _amplitude(X, fs, highpass, _float_dtype(X))
 
 
 # ---------------------------------------------------------------- HVSR
-
-
-def _check_records(X):
-    """Validate (3, n_times) or (n_records, 3, n_times) records."""
-    X = _check_real_array(X, "X")
-    if X.ndim not in (2, 3):
-        raise ValueError(
-            f"X must have shape (n_records, 3, n_times) or (3, n_times), got {X.shape}"
-        )
-    if X.shape[-2] != 3:
-        raise ValueError(f"X must have 3 channels (E, N, U), got {X.shape[-2]} channels")
-    if X.shape[-1] < _MIN_TIMES:
-        raise ValueError(f"X needs at least {_MIN_TIMES} samples, got {X.shape[-1]}")
-    if X.size == 0:
-        raise ValueError(f"X holds no records (shape {X.shape})")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X must be finite (no NaN or inf)")
-    return X
 
 
 def hvsr(X, fs, *, centers=None, bandwidth=40.0, band=(1.0, 20.0), highpass=0.05,
@@ -417,17 +370,17 @@ def hvsr(X, fs, *, centers=None, bandwidth=40.0, band=(1.0, 20.0), highpass=0.05
     True
     """
     fs = check_positive(fs, "fs")
-    X = _check_records(X)
+    X = check_three_component(X, min_times=_MIN_TIMES)
     nyquist = fs / 2
     if centers is None:
-        low, high = _check_band(band)
+        low, high = check_band(band)
         if high > nyquist:
             raise ValueError(
                 f"band {band!r} is outside Nyquist: it must lie in (0, {nyquist}] Hz"
             )
         centers = default_centers((low, high))
     else:
-        centers = _check_frequencies(centers, "centers", allow_zero=False)
+        centers = check_frequencies(centers, "centers", allow_zero=False)
         if centers.max() > nyquist:
             raise ValueError(
                 f"centers reach {centers.max()} Hz, outside Nyquist ({nyquist} Hz)"
@@ -531,10 +484,10 @@ def peak_frequency(centers, curves, method="interior"):
     """
     if method not in PEAK_METHODS:
         raise ValueError(f"method must be one of {PEAK_METHODS}, got {method!r}")
-    centers = _check_frequencies(centers, "centers", allow_zero=True)
+    centers = check_frequencies(centers, "centers", allow_zero=True)
     if np.any(np.diff(centers) <= 0):
         raise ValueError("centers must be strictly increasing")
-    curves = _check_real_array(curves, "curves").astype(np.float64)
+    curves = check_real_array(curves, "curves").astype(np.float64)
     if curves.ndim == 0 or curves.shape[-1] != centers.size:
         raise ValueError(
             f"curves' last axis must match centers ({centers.size} values), "
@@ -594,7 +547,7 @@ def pga(X, channels="horizontal"):
     """
     if channels not in PGA_CHANNELS:
         raise ValueError(f"channels must be one of {PGA_CHANNELS}, got {channels!r}")
-    X = _check_real_array(X, "X")
+    X = check_real_array(X, "X")
     if X.ndim not in (2, 3) or X.size == 0:
         raise ValueError(
             f"X must have shape (n_records, n_channels, n_times) or (n_channels, n_times) "
@@ -604,8 +557,7 @@ def pga(X, channels="horizontal"):
         raise ValueError(
             f'channels="horizontal" needs 3 channels (E, N, U), got {X.shape[-2]}'
         )
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X must be finite (no NaN or inf)")
+    check_finite(X)
     peaks = np.max(np.abs(X), axis=-1)
     if channels == "each":
         return peaks
@@ -709,15 +661,14 @@ def response_spectrum(X, fs, periods, damping=0.05):
     [1.0, 10.0]
     """
     fs = check_positive(fs, "fs")
-    periods = _check_frequencies(periods, "periods", allow_zero=False)
+    periods = check_frequencies(periods, "periods", allow_zero=False)
     if (not isinstance(damping, numbers.Real) or isinstance(damping, bool)
             or not 0 < damping < 1):
         raise ValueError(f"damping must be in (0, 1), got {damping!r}")
-    X = _check_real_array(X, "X")
+    X = check_real_array(X, "X")
     if X.ndim == 0 or X.size == 0:
         raise ValueError(f"X is empty or has no samples along its last axis, got shape {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ValueError("X must be finite (no NaN or inf)")
+    check_finite(X)
     X = X.astype(np.float64, copy=False)
     dt = 1.0 / fs
     # The input one step ahead, for the hold term on the next sample.

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from skgen._base import check_parameter, check_records, check_stations
+from skgen._validation import check_parameter, check_records, check_stations
 from conftest import ResamplingGenerator
 
 
@@ -217,7 +217,7 @@ def test_check_parameter_accepts_valid_values():
 def test_usable_device_falls_back_with_a_warning(monkeypatch):
     import torch
 
-    from skgen._base import usable_device
+    from skgen._torch_utils import usable_device
 
     assert usable_device("cpu", "m") == torch.device("cpu")
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
@@ -228,3 +228,24 @@ def test_usable_device_falls_back_with_a_warning(monkeypatch):
     with pytest.warns(RuntimeWarning, match=r"fitted on cuda:3 but this machine has 1"):
         assert usable_device("cuda:3", "m") == torch.device("cuda", 0)
     assert usable_device("cuda:0", "m") == torch.device("cuda", 0)
+
+
+def test_numpy_layers_load_without_torch_or_estimators():
+    """signal, io, datasets and scoring are numpy layers: importing them must
+    load neither torch nor the estimator modules (lazy top-level exports)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, skgen.signal, skgen.io, skgen.datasets, skgen.scoring\n"
+        "heavy = [m for m in sys.modules if m == 'torch' or m in "
+        "('skgen._base', 'skgen._timesnet', 'skgen._cvae')]\n"
+        "print(','.join(heavy))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+    import skgen
+
+    assert skgen.TimesNetGenerator.__name__ == "TimesNetGenerator"
+    with pytest.raises(AttributeError, match="no attribute 'nope'"):
+        skgen.nope

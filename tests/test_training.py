@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from skgen._base import torch_seed
+from skgen._torch_utils import torch_seed
 from skgen.nn._training import Checkpoint, train_epochs
 
 DATA = torch.from_numpy(np.random.default_rng(0).standard_normal((24, 6)).astype(np.float32))

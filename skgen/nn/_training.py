@@ -9,7 +9,6 @@ data-parallel with ``DistributedDataParallel`` (see :func:`train_epochs`).
 
 import copy
 import os
-import tempfile
 import warnings
 
 import numpy as np
@@ -18,6 +17,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import BatchSampler, DistributedSampler
 from tqdm.auto import tqdm
 
+from .._torch_utils import atomic_torch_save
 from .._distributed import all_reduce_sum, broadcast_object, is_main_process, rank, world_size
 
 __all__ = ["Checkpoint", "train_epochs"]
@@ -75,16 +75,8 @@ class Checkpoint:
     def put(self, phase, state):
         """Record ``phase``'s state and rewrite the file atomically."""
         self._phases[phase] = state
-        folder = os.path.dirname(os.path.abspath(self.path))
-        handle, tmp = tempfile.mkstemp(dir=folder, prefix=".skgen-ckpt-", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                torch.save({"fingerprint": self.fingerprint, "phases": self._phases}, stream)
-            os.replace(tmp, self.path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        atomic_torch_save({"fingerprint": self.fingerprint, "phases": self._phases},
+                          self.path, prefix=".skgen-ckpt-")
 
 
 class _BatchLoss(torch.nn.Module):
