@@ -38,12 +38,13 @@ def timed(function):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--threads", type=int, default=None,
-                        help="torch threads (default: torch's choice)")
-    parser.add_argument("--epochs", type=int, default=3,
-                        help="epochs of the timed training run")
-    parser.add_argument("--n-samples", type=int, default=64,
-                        help="records generated per sampling measurement")
+    parser.add_argument(
+        "--threads", type=int, default=None, help="torch threads (default: torch's choice)"
+    )
+    parser.add_argument("--epochs", type=int, default=3, help="epochs of the timed training run")
+    parser.add_argument(
+        "--n-samples", type=int, default=64, help="records generated per sampling measurement"
+    )
     args = parser.parse_args()
     if args.threads is not None:
         torch.set_num_threads(args.threads)
@@ -59,13 +60,19 @@ def main():
     n_params = sum(p.numel() for p in model.module_.parameters())
     train_rate = args.epochs * n_records / (fit_time - fixed_time)
     default_epochs = base.get_params()["epochs"]
-    print(f"\nnetwork: channels {base.channels}, latent_dim {base.latent_dim}, "
-          f"{n_params:,} parameters")
+    print(
+        f"\nnetwork: channels {base.channels}, latent_dim {base.latent_dim}, "
+        f"{n_params:,} parameters"
+    )
     print(f"fit fixed cost (epochs=0): {fixed_time:.2f} s")
-    print(f"fit epochs={args.epochs}: {fit_time:.2f} s -> training throughput "
-          f"{train_rate:.1f} records/s")
-    print(f"estimated default fit ({default_epochs} epochs x {n_records} records): "
-          f"{fixed_time + default_epochs * n_records / train_rate:.0f} s")
+    print(
+        f"fit epochs={args.epochs}: {fit_time:.2f} s -> training throughput "
+        f"{train_rate:.1f} records/s"
+    )
+    print(
+        f"estimated default fit ({default_epochs} epochs x {n_records} records): "
+        f"{fixed_time + default_epochs * n_records / train_rate:.0f} s"
+    )
 
     station = model.stations_[0]
     print(f"\nsampling {args.n_samples} records of one station:")
@@ -75,8 +82,9 @@ def main():
         model.sample(station, 2, random_state=0)  # warm-up
         elapsed, _ = timed(lambda: model.sample(station, args.n_samples, random_state=0))
         rates[n_iter] = args.n_samples / elapsed
-        print(f"  griffin_lim_iters={n_iter:>3}: {elapsed:6.2f} s -> "
-              f"{rates[n_iter]:8.1f} records/s")
+        print(
+            f"  griffin_lim_iters={n_iter:>3}: {elapsed:6.2f} s -> {rates[n_iter]:8.1f} records/s"
+        )
     print(f"  cost ratio 128 / 32 iterations: {rates[32] / rates[128]:.2f}x")
     print(f"  decoder share at 32 iterations: {rates[32] / rates[0]:.1%}")
 

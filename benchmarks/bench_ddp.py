@@ -47,21 +47,29 @@ def _worker(args):
         return losses
 
     timesnet.train_epochs = timed
-    data = make_strong_motion(n_stations=8, records_per_station=args.records // 8,
-                              n_times=args.n_times, random_state=0)
+    data = make_strong_motion(
+        n_stations=8, records_per_station=args.records // 8, n_times=args.n_times, random_state=0
+    )
     generator = timesnet.TimesNetGenerator(
-        n_times=args.n_times, epochs=args.epochs, noise_epochs=0,
-        batch_size=args.batch_size, random_state=0,
+        n_times=args.n_times,
+        epochs=args.epochs,
+        noise_epochs=0,
+        batch_size=args.batch_size,
+        random_state=0,
     )
     generator.fit(data.X, data.stations)
     if is_main_process():
-        print(json.dumps({
-            "world_size": world_size(),
-            "threads": args.threads,
-            "records": len(data.X) * args.epochs,
-            "seconds": seconds[0],
-            "final_loss": generator.history_["pretrain"][-1],
-        }))
+        print(
+            json.dumps(
+                {
+                    "world_size": world_size(),
+                    "threads": args.threads,
+                    "records": len(data.X) * args.epochs,
+                    "seconds": seconds[0],
+                    "final_loss": generator.history_["pretrain"][-1],
+                }
+            )
+        )
 
 
 def _free_port():
@@ -71,20 +79,41 @@ def _free_port():
 
 
 def _run(args, threads, processes):
-    worker = [os.path.abspath(__file__), "--worker", "--threads", str(threads),
-              "--records", str(args.records), "--n-times", str(args.n_times),
-              "--epochs", str(args.epochs), "--batch-size", str(args.batch_size)]
+    worker = [
+        os.path.abspath(__file__),
+        "--worker",
+        "--threads",
+        str(threads),
+        "--records",
+        str(args.records),
+        "--n-times",
+        str(args.n_times),
+        "--epochs",
+        str(args.epochs),
+        "--batch-size",
+        str(args.batch_size),
+    ]
     env = {k: v for k, v in os.environ.items() if k not in ("RANK", "WORLD_SIZE", "LOCAL_RANK")}
     env["OMP_NUM_THREADS"] = str(threads)
     if processes == 1:
         command = [sys.executable, *worker]
     else:
-        command = [sys.executable, "-m", "torch.distributed.run",
-                   "--nproc-per-node", str(processes), "--master-addr", "127.0.0.1",
-                   "--master-port", str(_free_port()), *worker]
+        command = [
+            sys.executable,
+            "-m",
+            "torch.distributed.run",
+            "--nproc-per-node",
+            str(processes),
+            "--master-addr",
+            "127.0.0.1",
+            "--master-port",
+            str(_free_port()),
+            *worker,
+        ]
     with tempfile.TemporaryDirectory() as folder:
-        out = subprocess.run(command, env=env, cwd=folder, capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run(
+            command, env=env, cwd=folder, capture_output=True, text=True, check=True
+        ).stdout
     return json.loads(out.strip().splitlines()[-1])
 
 
@@ -100,9 +129,11 @@ def main():
     if args.worker:
         _worker(args)
         return
-    print(f"TimesNetGenerator defaults, {args.records} records x 3 x {args.n_times}, "
-          f"{args.epochs} epochs, global batch {args.batch_size}; "
-          f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before the run")
+    print(
+        f"TimesNetGenerator defaults, {args.records} records x 3 x {args.n_times}, "
+        f"{args.epochs} epochs, global batch {args.batch_size}; "
+        f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} before the run"
+    )
     runs = {
         "1 process, 2 threads": _run(args, threads=2, processes=1),
         "1 process, 1 thread": _run(args, threads=1, processes=1),
@@ -111,14 +142,20 @@ def main():
     rates = {}
     for name, run in runs.items():
         rates[name] = run["records"] / run["seconds"]
-        print(f"{name:<34} {run['seconds']:7.2f} s  {rates[name]:7.1f} records/s  "
-              f"final loss {run['final_loss']:.6f}")
+        print(
+            f"{name:<34} {run['seconds']:7.2f} s  {rates[name]:7.1f} records/s  "
+            f"final loss {run['final_loss']:.6f}"
+        )
     two = rates["2 processes (DDP), 1 thread each"]
-    print(f"scaling efficiency (2 processes / 2 x 1 process, 1 thread): "
-          f"{two / (2 * rates['1 process, 1 thread']):.2f}")
+    print(
+        f"scaling efficiency (2 processes / 2 x 1 process, 1 thread): "
+        f"{two / (2 * rates['1 process, 1 thread']):.2f}"
+    )
     print(f"speed-up over 1 process with 2 threads: {two / rates['1 process, 2 threads']:.2f}")
-    print("final losses agree across world sizes to float32 round-off: "
-          f"{np.ptp([run['final_loss'] for run in runs.values()]):.2e} spread")
+    print(
+        "final losses agree across world sizes to float32 round-off: "
+        f"{np.ptp([run['final_loss'] for run in runs.values()]):.2e} spread"
+    )
 
 
 if __name__ == "__main__":

@@ -62,14 +62,20 @@ def run_stream(name, n_records, batch, step):
     # The first batches allocate the reusable buffers (numpy, BLAS, FFT
     # plans); compare a batch after that warm-up with the last one.
     reference = rss[min(1, n_batches - 1)]
-    print(f"{name}: {n_records} records in {n_batches} batches of {batch}, "
-          f"{elapsed:.1f} s, {n_records / elapsed:,.0f} records/s")
-    print(f"  RSS after batch 1: {rss[0]:.0f} MB, batch 2: {reference:.0f} MB, "
-          f"median: {np.median(rss):.0f} MB, last: {rss[-1]:.0f} MB, "
-          f"max: {max(rss):.0f} MB")
-    print(f"  memory growth ratio (last / batch 2): {rss[-1] / reference:.3f}; "
-          f"slope {np.polyfit(np.arange(n_batches), rss, 1)[0] * 100:+.2f} MB per "
-          "100 batches")
+    print(
+        f"{name}: {n_records} records in {n_batches} batches of {batch}, "
+        f"{elapsed:.1f} s, {n_records / elapsed:,.0f} records/s"
+    )
+    print(
+        f"  RSS after batch 1: {rss[0]:.0f} MB, batch 2: {reference:.0f} MB, "
+        f"median: {np.median(rss):.0f} MB, last: {rss[-1]:.0f} MB, "
+        f"max: {max(rss):.0f} MB"
+    )
+    print(
+        f"  memory growth ratio (last / batch 2): {rss[-1] / reference:.3f}; "
+        f"slope {np.polyfit(np.arange(n_batches), rss, 1)[0] * 100:+.2f} MB per "
+        "100 batches"
+    )
     print(f"  process peak RSS so far: {peak_rss_mb():.0f} MB")
     return rss
 
@@ -77,24 +83,30 @@ def run_stream(name, n_records, batch, step):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n-records", type=int, default=100_000)
-    parser.add_argument("--batch", type=int, default=1000,
-                        help="records generated per sample() call (default 1000)")
-    parser.add_argument("--chunk", type=int, default=1000,
-                        help="records per HVSR chunk (default 1000)")
+    parser.add_argument(
+        "--batch", type=int, default=1000, help="records generated per sample() call (default 1000)"
+    )
+    parser.add_argument(
+        "--chunk", type=int, default=1000, help="records per HVSR chunk (default 1000)"
+    )
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     if args.n_records < 1 or args.batch < 1 or args.chunk < 1:
         parser.error("--n-records, --batch and --chunk must be >= 1")
 
     print(f"{os.cpu_count()} CPUs visible, torch threads {torch.get_num_threads()}")
-    data = make_strong_motion(n_stations=4, records_per_station=8, n_times=N_TIMES,
-                              fs=FS, random_state=args.seed)
+    data = make_strong_motion(
+        n_stations=4, records_per_station=8, n_times=N_TIMES, fs=FS, random_state=args.seed
+    )
     start = time.perf_counter()
-    generator = TimesNetGenerator(n_times=N_TIMES, fs=FS, epochs=1, noise_epochs=0,
-                                  random_state=args.seed).fit(data.X, data.stations)
+    generator = TimesNetGenerator(
+        n_times=N_TIMES, fs=FS, epochs=1, noise_epochs=0, random_state=args.seed
+    ).fit(data.X, data.stations)
     stations = list(generator.stations_)
-    print(f"trained on {len(data.X)} records of {len(stations)} stations in "
-          f"{time.perf_counter() - start:.1f} s; RSS {rss_mb():.0f} MB")
+    print(
+        f"trained on {len(data.X)} records of {len(stations)} stations in "
+        f"{time.perf_counter() - start:.1f} s; RSS {rss_mb():.0f} MB"
+    )
 
     pga_max = [0.0]
 
@@ -119,8 +131,10 @@ def main():
         f0_found[0] += int(np.isfinite(f0).sum())
 
     run_stream("sampling + HVSR + f0", args.n_records, args.chunk, hvsr_step)
-    print(f"  HVSR + f0 alone: {hvsr_seconds[0]:.1f} s, "
-          f"{args.n_records / hvsr_seconds[0]:,.0f} records/s")
+    print(
+        f"  HVSR + f0 alone: {hvsr_seconds[0]:.1f} s, "
+        f"{args.n_records / hvsr_seconds[0]:,.0f} records/s"
+    )
     print(f"  records with an interior f0 peak: {f0_found[0]} of {args.n_records}")
     print(f"peak RSS of the whole run: {peak_rss_mb():.0f} MB")
 

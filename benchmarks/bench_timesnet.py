@@ -59,13 +59,17 @@ def bench_inception(batch, repeats):
         merged_out = inception(x)
         separate_out = separate_forward(inception, x)
     difference = float((merged_out - separate_out).abs().max() / separate_out.abs().max())
-    print(f"Inception 128->256, 6 kernels, grid {batch} x 100 x 60 "
-          f"(max relative output difference {difference:.1e})")
+    print(
+        f"Inception 128->256, 6 kernels, grid {batch} x 100 x 60 "
+        f"(max relative output difference {difference:.1e})"
+    )
     for name, run in (("forward", forward), ("forward+backward", forward_backward)):
-        t_merged = best_time(lambda: run(lambda m, v: m(v)), repeats)
-        t_separate = best_time(lambda: run(separate_forward), repeats)
-        print(f"  {name:17s} merged {t_merged:7.3f} s  separate {t_separate:7.3f} s  "
-              f"speed-up {t_separate / t_merged:5.2f}x")
+        t_merged = best_time(lambda run=run: run(lambda m, v: m(v)), repeats)
+        t_separate = best_time(lambda run=run: run(separate_forward), repeats)
+        print(
+            f"  {name:17s} merged {t_merged:7.3f} s  separate {t_separate:7.3f} s  "
+            f"speed-up {t_separate / t_merged:5.2f}x"
+        )
 
 
 def bench_generator(n_records, n_samples):
@@ -82,25 +86,29 @@ def bench_generator(n_records, n_samples):
     generator = TimesNetGenerator(epochs=1, **params).fit(X, stations)
     t_one_epoch = time.perf_counter() - start - t_no_training
     n_parameters = sum(p.numel() for p in generator.module_.parameters())
-    print(f"Default TimesNetGenerator ({n_parameters} parameters), "
-          f"{len(X)} records of 3 x 6000")
-    print(f"  training          {len(X) / t_one_epoch:7.1f} records/s "
-          f"({t_one_epoch:.1f} s per epoch)")
+    print(f"Default TimesNetGenerator ({n_parameters} parameters), {len(X)} records of 3 x 6000")
+    print(
+        f"  training          {len(X) / t_one_epoch:7.1f} records/s ({t_one_epoch:.1f} s per epoch)"
+    )
     print(f"  encoding (no fit) {len(X) / t_no_training:7.1f} records/s (bank, scale)")
 
     station = generator.stations_[0]
     for noise in (0.0, 0.1):
         generator.set_params(sample_noise=noise)
         elapsed = best_time(lambda: generator.sample(station, n_samples, random_state=0), 1)
-        print(f"  sampling          {n_samples / elapsed:7.0f} records/s "
-              f"(sample_noise={noise}, {n_samples} records)")
+        print(
+            f"  sampling          {n_samples / elapsed:7.0f} records/s "
+            f"(sample_noise={noise}, {n_samples} records)"
+        )
 
     entry = generator.bank_[station]
     per_record = sum(value.nbytes for value in entry.values()) / len(entry["recon"])
     for d_model in (generator.d_model, 128):
         latent = generator.n_times_ * d_model * 4
-        print(f"  bank bytes/record {per_record:9.0f} vs latent bank {latent:9.0f} "
-              f"at d_model {d_model}: {latent / per_record:5.1f}x smaller")
+        print(
+            f"  bank bytes/record {per_record:9.0f} vs latent bank {latent:9.0f} "
+            f"at d_model {d_model}: {latent / per_record:5.1f}x smaller"
+        )
 
 
 def main():
@@ -113,8 +121,10 @@ def main():
     args = parser.parse_args()
     if args.threads is not None:
         torch.set_num_threads(args.threads)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(
+        f"torch {torch.__version__}, {torch.get_num_threads()} threads, "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     bench_inception(args.batch, args.repeats)
     bench_generator(args.records, args.samples)
 

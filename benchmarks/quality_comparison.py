@@ -22,8 +22,10 @@ def main():
     scorer = HVSRAlignmentScorer(random_state=args.seed)
     real_ratio = _real_pga_ratio(X, stations, args.seed)
     reports, seconds = {}, {}
-    for gen in (TimesNetGenerator(random_state=args.seed),
-                SpectrogramCVAEGenerator(random_state=args.seed)):
+    for gen in (
+        TimesNetGenerator(random_state=args.seed),
+        SpectrogramCVAEGenerator(random_state=args.seed),
+    ):
         name = type(gen).__name__
         seconds[name] = fit_timed(gen, a)
         reports[name] = scorer.report(gen, X, stations)
@@ -31,8 +33,11 @@ def main():
 
     print(f"\n{'':<26}" + "".join(f"{m:>15}" for m in METRICS) + f"{'fit (s)':>9}")
     for name, report in reports.items():
-        print(f"{name:<26}" + "".join(f"{report.metrics[m]:>15.3f}" for m in METRICS)
-              + f"{seconds[name]:>9.1f}")
+        print(
+            f"{name:<26}"
+            + "".join(f"{report.metrics[m]:>15.3f}" for m in METRICS)
+            + f"{seconds[name]:>9.1f}"
+        )
     ceiling = next(iter(reports.values())).ceiling
     print(f"{'real vs real (ceiling)':<26}" + "".join(f"{ceiling[m]:>15.3f}" for m in METRICS))
 

@@ -77,20 +77,30 @@ def print_report(title, report, regions, real_ratio):
     """The per-station table and the per-region summary of one report."""
     rows, f0_ok, pga_ok, real_ok = _table(report, regions, real_ratio)
     print(f"\n== {title}")
-    print("PGA g/r: median generated / median real PGA; PGA r/r: the same "
-          "between two random halves of the real records (the noise floor)")
-    print(f"{'station':<6}{'reg':>3}{'f0 real':>9}{'f0 gen':>9}{'sd real':>8}"
-          f"{'sd gen':>8}{'PGA g/r':>8}{'PGA r/r':>8}{'1-JS':>7}")
+    print(
+        "PGA g/r: median generated / median real PGA; PGA r/r: the same "
+        "between two random halves of the real records (the noise floor)"
+    )
+    print(
+        f"{'station':<6}{'reg':>3}{'f0 real':>9}{'f0 gen':>9}{'sd real':>8}"
+        f"{'sd gen':>8}{'PGA g/r':>8}{'PGA r/r':>8}{'1-JS':>7}"
+    )
     print("\n".join(rows))
     in_a = np.array([regions[s] == "A" for s in report.stations])
     ratios = np.array(report.table["pga_median_ratio"])
     for name, mask in (("A (trained)", in_a), ("B (add_stations)", ~in_a)):
-        print(f"region {name}: f0 within 10 %: {f0_ok[mask].mean():.0%} of stations; "
-              f"PGA within x1.5: {pga_ok[mask].mean():.0%} (real halves: "
-              f"{real_ok[mask].mean():.0%}); median PGA ratio "
-              f"{np.median(ratios[mask]):.2f}")
-    print("overall: " + ", ".join(f"{k} {v:.3f} (ceiling {report.ceiling[k]:.3f})"
-                                  for k, v in report.metrics.items()))
+        print(
+            f"region {name}: f0 within 10 %: {f0_ok[mask].mean():.0%} of stations; "
+            f"PGA within x1.5: {pga_ok[mask].mean():.0%} (real halves: "
+            f"{real_ok[mask].mean():.0%}); median PGA ratio "
+            f"{np.median(ratios[mask]):.2f}"
+        )
+    print(
+        "overall: "
+        + ", ".join(
+            f"{k} {v:.3f} (ceiling {report.ceiling[k]:.3f})" for k, v in report.metrics.items()
+        )
+    )
 
 
 def parse_args(description):

@@ -9,7 +9,7 @@ import sys
 # Document the source tree next to this folder, installed or not.
 sys.path.insert(0, os.path.abspath(".."))
 
-import skgen  # noqa: E402
+import skgen
 
 project = "skgen"
 author = "skgen developers"

@@ -27,18 +27,18 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut, cross_validate  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut, cross_validate
 
-from skgen import (  # noqa: E402
+from skgen import (
     HVSRAlignmentScorer,
     SpectrogramCVAEGenerator,
     TimesNetGenerator,
     make_strong_motion,
 )
-from skgen.plotting import plot_f0_confusion  # noqa: E402
-from skgen.scoring import METRICS  # noqa: E402
+from skgen.plotting import plot_f0_confusion
+from skgen.scoring import METRICS
 
 # Full: the demo's layout (8 stations x 20 records of 60 s per region) and
 # each generator's CPU defaults. Quick: 3 stations x 4 records of 10.24 s and
@@ -52,8 +52,9 @@ QUICK = dict(
     data=dict(n_stations=3, records_per_station=4, n_times=1024),
     models={
         "TimesNet-Gen": dict(d_model=4, d_ff=8, epochs=2, noise_epochs=1, batch_size=8),
-        "Spectrogram CVAE": dict(n_fft=64, hop_length=16, channels=(4, 8), latent_dim=4,
-                                 epochs=2, griffin_lim_iters=4),
+        "Spectrogram CVAE": dict(
+            n_fft=64, hop_length=16, channels=(4, 8), latent_dim=4, epochs=2, griffin_lim_iters=4
+        ),
     },
     grid={"n_mix": [2, 4]},
 )
@@ -72,9 +73,10 @@ def main(argv=None):
 
     # Two regions with different source and path physics; station labels
     # start with the region name (A00, ..., B00, ...).
-    regions = {name: make_strong_motion(**config["data"], region=name,
-                                        random_state=args.seed + i)
-               for i, name in enumerate("AB")}
+    regions = {
+        name: make_strong_motion(**config["data"], region=name, random_state=args.seed + i)
+        for i, name in enumerate("AB")
+    }
     X = np.concatenate([d.X for d in regions.values()])
     stations = np.concatenate([d.stations for d in regions.values()])
     groups = np.concatenate([[name] * len(d.X) for name, d in regions.items()])
@@ -88,34 +90,50 @@ def main(argv=None):
     def scoring(estimator, X, stations):
         return scorer.report(estimator, X, stations).metrics
 
-    models = {name: CLASSES[name](n_times=X.shape[2], random_state=args.seed, **params)
-              for name, params in config["models"].items()}
+    models = {
+        name: CLASSES[name](n_times=X.shape[2], random_state=args.seed, **params)
+        for name, params in config["models"].items()
+    }
 
     results = {}
     for name, model in models.items():
-        results[name] = cross_validate(model, X, stations, groups=groups,
-                                       cv=LeaveOneGroupOut(), scoring=scoring)
+        results[name] = cross_validate(
+            model, X, stations, groups=groups, cv=LeaveOneGroupOut(), scoring=scoring
+        )
     # LeaveOneGroupOut holds out one region per fold, in sorted order.
-    folds = [f"train {'+'.join(sorted(set(regions) - {test}))} -> test {test}"
-             for test in np.unique(groups)]
+    folds = [
+        f"train {'+'.join(sorted(set(regions) - {test}))} -> test {test}"
+        for test in np.unique(groups)
+    ]
     print("\nLeave-one-region-out cross-validation (greater is better)")
     print(f"{'model':<18}{'fold':<20}" + "".join(f"{m:>16}" for m in METRICS))
     for name, result in results.items():
         for i, fold in enumerate(folds):
-            print(f"{name:<18}{fold:<20}"
-                  + "".join(f"{result[f'test_{m}'][i]:>16.3f}" for m in METRICS))
-        print(f"{name:<18}{'mean':<20}"
-              + "".join(f"{np.mean(result[f'test_{m}']):>16.3f}" for m in METRICS))
+            print(
+                f"{name:<18}{fold:<20}"
+                + "".join(f"{result[f'test_{m}'][i]:>16.3f}" for m in METRICS)
+            )
+        print(
+            f"{name:<18}{'mean':<20}"
+            + "".join(f"{np.mean(result[f'test_{m}']):>16.3f}" for m in METRICS)
+        )
 
     # Sampling parameters need no retraining in principle, but GridSearchCV
     # refits per candidate; keep the grid small.
-    search = GridSearchCV(models["TimesNet-Gen"], config["grid"], cv=LeaveOneGroupOut(),
-                          scoring=scoring, refit="alignment")
+    search = GridSearchCV(
+        models["TimesNet-Gen"],
+        config["grid"],
+        cv=LeaveOneGroupOut(),
+        scoring=scoring,
+        refit="alignment",
+    )
     search.fit(X, stations, groups=groups)
     print("\nGridSearchCV over TimesNet-Gen's n_mix (mean over the two folds)")
     for i, params in enumerate(search.cv_results_["params"]):
-        print(f"  {params}: alignment {search.cv_results_['mean_test_alignment'][i]:.3f}, "
-              f"f0_js {search.cv_results_['mean_test_f0_js'][i]:.3f}")
+        print(
+            f"  {params}: alignment {search.cv_results_['mean_test_alignment'][i]:.3f}, "
+            f"f0_js {search.cv_results_['mean_test_f0_js'][i]:.3f}"
+        )
     print(f"best: {search.best_params_}")
 
     # Train on A, score on B: the paper's direction, with the full report.
@@ -124,8 +142,9 @@ def main(argv=None):
         model.fit(regions["A"].X, regions["A"].stations)
         report = scorer.report(model, b.X, b.stations)
         figure = plot_f0_confusion(report)
-        figure.savefig(out / f"{name.replace(' ', '-')}-A-to-B-f0-confusion.png", dpi=100,
-                       bbox_inches="tight")
+        figure.savefig(
+            out / f"{name.replace(' ', '-')}-A-to-B-f0-confusion.png", dpi=100, bbox_inches="tight"
+        )
         plt.close(figure)
     print(f"figures saved to {out}")
 

@@ -32,58 +32,66 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import torch  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import torch
 
-from skgen import HVSRAlignmentScorer, TimesNetGenerator, make_strong_motion  # noqa: E402
-from skgen.plotting import plot_f0_confusion  # noqa: E402
-from skgen.scoring import METRICS  # noqa: E402
+from skgen import HVSRAlignmentScorer, TimesNetGenerator, make_strong_motion
+from skgen.plotting import plot_f0_confusion
+from skgen.scoring import METRICS
 
 FULL = dict(data=dict(n_stations=8, records_per_station=20, n_times=6000), overrides={})
 QUICK = dict(
     data=dict(n_stations=3, records_per_station=4, n_times=1024),
-    overrides=dict(n_times=1024, d_model=8, d_ff=16, num_kernels=2, epochs=1,
-                   noise_epochs=1, batch_size=8),
+    overrides=dict(
+        n_times=1024, d_model=8, d_ff=16, num_kernels=2, epochs=1, noise_epochs=1, batch_size=8
+    ),
 )
 # The published code's sampling: equal weights 1/k (the Dirichlet limit
 # alpha -> inf), no energy restoring, arithmetic mean of sigma.
-PUBLISHED_SAMPLING = dict(dirichlet_alpha=np.inf, restore_energy=False,
-                          sigma_mixing="arithmetic")
+PUBLISHED_SAMPLING = dict(dirichlet_alpha=np.inf, restore_energy=False, sigma_mixing="arithmetic")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true",
-                        help="a tiny version of the configuration, seconds on a CPU")
-    parser.add_argument("--allow-cpu", action="store_true",
-                        help="run the full configuration without a GPU (hours)")
+    parser.add_argument(
+        "--quick", action="store_true", help="a tiny version of the configuration, seconds on a CPU"
+    )
+    parser.add_argument(
+        "--allow-cpu", action="store_true", help="run the full configuration without a GPU (hours)"
+    )
     parser.add_argument("--out", help="folder for outputs (default: a temp folder)")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     config = QUICK if args.quick else FULL
     if not (args.quick or args.allow_cpu or torch.cuda.is_available()):
-        sys.exit("No CUDA device: the paper's configuration takes hours on a CPU. "
-                 "Use --quick for a tiny run, or --allow-cpu to run it anyway.")
+        sys.exit(
+            "No CUDA device: the paper's configuration takes hours on a CPU. "
+            "Use --quick for a tiny run, or --allow-cpu to run it anyway."
+        )
     out = Path(args.out or tempfile.mkdtemp(prefix="skgen-paper-config-"))
     out.mkdir(parents=True, exist_ok=True)
 
     generator = TimesNetGenerator.paper_config(
-        device="auto", checkpoint=str(out / "training.ckpt"), random_state=args.seed,
-        verbose=1, **config["overrides"],
+        device="auto",
+        checkpoint=str(out / "training.ckpt"),
+        random_state=args.seed,
+        verbose=1,
+        **config["overrides"],
     )
     a = make_strong_motion(**config["data"], region="A", random_state=args.seed)
     b = make_strong_motion(**config["data"], region="B", random_state=args.seed + 1)
     generator.fit(a.X, a.stations)
     n_parameters = sum(p.numel() for p in generator.module_.parameters())
-    print(f"trained on {generator.device_}: {n_parameters:,} parameters, "
-          f"d_model {generator.d_model}, n_times {generator.n_times_}, "
-          f"{generator.epochs} + {generator.noise_epochs} epochs")
+    print(
+        f"trained on {generator.device_}: {n_parameters:,} parameters, "
+        f"d_model {generator.d_model}, n_times {generator.n_times_}, "
+        f"{generator.epochs} + {generator.noise_epochs} epochs"
+    )
 
     generator.add_stations(b.X, b.stations)
     generator.save(out / "paper-config.skgen")
-    print(f"region B registered with frozen weights; model saved to "
-          f"{out / 'paper-config.skgen'}")
+    print(f"region B registered with frozen weights; model saved to {out / 'paper-config.skgen'}")
 
     X = np.concatenate([a.X, b.X])
     stations = np.concatenate([a.stations, b.stations])
@@ -93,12 +101,14 @@ def main(argv=None):
     generator.set_params(**PUBLISHED_SAMPLING)
     reports["published sampling"] = scorer.report(generator, X, stations)
 
-    print(f"\n{'sampling':<20}" + "".join(f"{m:>16}" for m in METRICS)
-          + f"{'PGA ratio':>12}")
+    print(f"\n{'sampling':<20}" + "".join(f"{m:>16}" for m in METRICS) + f"{'PGA ratio':>12}")
     for name, report in reports.items():
         ratio = np.nanmedian(report.table["pga_median_ratio"])
-        print(f"{name:<20}" + "".join(f"{report.metrics[m]:>16.3f}" for m in METRICS)
-              + f"{ratio:>12.2f}")
+        print(
+            f"{name:<20}"
+            + "".join(f"{report.metrics[m]:>16.3f}" for m in METRICS)
+            + f"{ratio:>12.2f}"
+        )
     ceiling = reports["skgen sampling"].ceiling
     print(f"{'real-vs-real':<20}" + "".join(f"{ceiling[m]:>16.3f}" for m in METRICS))
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
-from skgen import HVSRAlignmentScorer, TimesNetGenerator, make_strong_motion  # noqa: E402
-from skgen.plotting import plot_f0_histograms, plot_hvsr, plot_waveforms  # noqa: E402
+from skgen import HVSRAlignmentScorer, TimesNetGenerator, make_strong_motion
+from skgen.plotting import plot_f0_histograms, plot_hvsr, plot_waveforms
 
 # --quick: fewer and shorter records (20 s) and a few epochs of training.
 FULL = dict(data=dict(n_stations=8, records_per_station=20, n_times=6000), model={})
@@ -48,8 +48,10 @@ def main(argv=None):
     generator = TimesNetGenerator(
         n_times=data.X.shape[2], random_state=args.seed, **config["model"]
     ).fit(data.X, data.stations)
-    print(f"trained TimesNetGenerator: final reconstruction loss "
-          f"{generator.history_['pretrain'][-1]:.3f}")
+    print(
+        f"trained TimesNetGenerator: final reconstruction loss "
+        f"{generator.history_['pretrain'][-1]:.3f}"
+    )
 
     station = data.stations[0]
     records = generator.sample(station, n_samples=5, random_state=args.seed)
@@ -57,9 +59,7 @@ def main(argv=None):
 
     # Honest protocol: each station's pool is half its records, the other
     # half is compared with the generated records.
-    report = HVSRAlignmentScorer(random_state=args.seed).report(
-        generator, data.X, data.stations
-    )
+    report = HVSRAlignmentScorer(random_state=args.seed).report(generator, data.X, data.stations)
     print(report.summary())
 
     figures = {

@@ -26,12 +26,12 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import obspy  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import obspy
 
-from skgen.io import from_stream, read_records, to_stream  # noqa: E402
-from skgen.signal import hvsr, peak_frequency, pga  # noqa: E402
+from skgen.io import from_stream, read_records, to_stream
+from skgen.signal import hvsr, peak_frequency, pga
 
 # The data sit next to the tests, found from this file, not the working folder.
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
@@ -50,26 +50,35 @@ def main(argv=None):
     counts = DATA / "CE.68150.counts.mseed"
     inventory = DATA / "CE.68150.xml"
     X, stations = read_records(counts, fs=FS, n_times=n_times, inventory=inventory)
-    print(f"read {counts.name} with {inventory.name}: X {X.shape} in m/s^2, "
-          f"stations {list(stations)}")
+    print(
+        f"read {counts.name} with {inventory.name}: X {X.shape} in m/s^2, stations {list(stations)}"
+    )
 
     # The same with obspy objects, for records already in memory.
-    X_obspy, _ = from_stream(obspy.read(str(counts)), fs=FS, n_times=n_times,
-                             inventory=obspy.read_inventory(str(inventory)))
+    X_obspy, _ = from_stream(
+        obspy.read(str(counts)),
+        fs=FS,
+        n_times=n_times,
+        inventory=obspy.read_inventory(str(inventory)),
+    )
     assert np.array_equal(X, X_obspy)
 
     X_ms, _ = read_records(DATA / "CE.68150.mseed", fs=FS, n_times=n_times)
     difference = np.abs(X - X_ms).max() / np.abs(X_ms).max()
-    print(f"counts/StationXML vs the m/s^2 file: max difference {difference:.1e} "
-          "of the peak")
+    print(f"counts/StationXML vs the m/s^2 file: max difference {difference:.1e} of the peak")
 
     peaks = pga(X, channels="each")[0]
-    print("PGA (m/s^2): " + ", ".join(f"{c} {p:.3f}" for c, p in zip("ENU", peaks))
-          + f"; horizontal {pga(X)[0]:.3f}")
+    print(
+        "PGA (m/s^2): "
+        + ", ".join(f"{c} {p:.3f}" for c, p in zip("ENU", peaks))
+        + f"; horizontal {pga(X)[0]:.3f}"
+    )
 
     curves = {}
-    for name, kernel, method in (("skgen default", "konno-ohmachi", "interior"),
-                                 ("published", "log-gaussian", "argmax")):
+    for name, kernel, method in (
+        ("skgen default", "konno-ohmachi", "interior"),
+        ("published", "log-gaussian", "argmax"),
+    ):
         centers, curve = hvsr(X[0], FS, kernel=kernel)
         f0, a0 = peak_frequency(centers, curve, method=method)
         curves[name] = (centers, curve)
@@ -77,7 +86,8 @@ def main(argv=None):
 
     written = out / "CE.68150.100Hz.mseed"
     to_stream(X, stations, FS, starttime=obspy.read(str(counts))[0].stats.starttime).write(
-        str(written), format="MSEED")
+        str(written), format="MSEED"
+    )
     X_back, _ = read_records(written, fs=FS, n_times=n_times)
     assert np.array_equal(X_back, X)
     print(f"wrote {written}")

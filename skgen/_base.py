@@ -96,7 +96,9 @@ class BaseStationGenerator(BaseEstimator):
             # n_features_in_ is X.shape[1] as given (sklearn's meaning): the
             # channel count for 3-D input, the sample count for 2-D input.
             validate_data(
-                self, X[:, 0, :] if input_ndim == 2 else X, reset=True,
+                self,
+                X[:, 0, :] if input_ndim == 2 else X,
+                reset=True,
                 skip_check_array=True,
             )
             self.n_channels_ = X.shape[1]
@@ -212,10 +214,7 @@ class BaseStationGenerator(BaseEstimator):
             rows = np.flatnonzero(stations == label)
             new = {key: value[rows] for key, value in encoded.items()}
             if label in bank:
-                new = {
-                    key: np.concatenate([bank[label][key], value])
-                    for key, value in new.items()
-                }
+                new = {key: np.concatenate([bank[label][key], value]) for key, value in new.items()}
             bank[label] = new
         return bank
 
@@ -319,9 +318,7 @@ class BaseStationGenerator(BaseEstimator):
         state = super().__getstate__()
         for name in self._torch_attributes:
             module = state.get(name)
-            if module is not None and any(
-                p.device.type != "cpu" for p in module.parameters()
-            ):
+            if module is not None and any(p.device.type != "cpu" for p in module.parameters()):
                 state[name] = copy.deepcopy(module).cpu()
         if "device_" in state:
             state["device_"] = str(state["device_"])

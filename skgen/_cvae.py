@@ -7,9 +7,9 @@ import torch
 from sklearn.utils import check_random_state
 
 from ._base import BaseStationGenerator
+from ._distributed import all_reduce_sum
 from ._torch_utils import torch_seed
 from ._validation import check_parameter, seed_from
-from ._distributed import all_reduce_sum
 from .nn._training import train_epochs
 from .nn.cvae import SpectrogramCVAE, kl_divergence
 from .nn.griffin_lim import griffin_lim, stft
@@ -211,16 +211,16 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
             check_parameter(self.n_times, "n_times", numbers.Integral, min_val=1)
         check_parameter(self.fs, "fs", numbers.Real, min_val=0, include_boundaries="neither")
         check_parameter(self.n_fft, "n_fft", numbers.Integral, min_val=2)
-        check_parameter(self.hop_length, "hop_length", numbers.Integral, min_val=1,
-                     max_val=self.n_fft // 2)
+        check_parameter(
+            self.hop_length, "hop_length", numbers.Integral, min_val=1, max_val=self.n_fft // 2
+        )
         if (
             isinstance(self.channels, (str, bytes))
             or not hasattr(self.channels, "__len__")
             or len(self.channels) == 0
         ):
             raise TypeError(
-                "channels must be a non-empty tuple of convolution widths, got "
-                f"{self.channels!r}."
+                f"channels must be a non-empty tuple of convolution widths, got {self.channels!r}."
             )
         for width in self.channels:
             check_parameter(width, "channels[i]", numbers.Integral, min_val=1)
@@ -230,10 +230,15 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         check_parameter(self.lr, "lr", numbers.Real, min_val=0, include_boundaries="neither")
         check_parameter(self.batch_size, "batch_size", numbers.Integral, min_val=1)
         check_parameter(self.weight_decay, "weight_decay", numbers.Real, min_val=0)
-        check_parameter(self.unknown_station_rate, "unknown_station_rate", numbers.Real,
-                     min_val=0, max_val=1, include_boundaries="left")
-        check_parameter(self.griffin_lim_iters, "griffin_lim_iters", numbers.Integral,
-                     min_val=0)
+        check_parameter(
+            self.unknown_station_rate,
+            "unknown_station_rate",
+            numbers.Real,
+            min_val=0,
+            max_val=1,
+            include_boundaries="left",
+        )
+        check_parameter(self.griffin_lim_iters, "griffin_lim_iters", numbers.Integral, min_val=0)
 
     def _check_fit_input(self, X, stations):
         # Hyperparameters first: a typo should not wait for the data checks.
@@ -247,7 +252,9 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         ``normalisation`` is ``(floor, mean, std)``; ``None`` uses the fitted one.
         """
         floor, mean, std = normalisation or (
-            self.magnitude_floor_, self.spectrogram_mean_, self.spectrogram_std_
+            self.magnitude_floor_,
+            self.spectrogram_mean_,
+            self.spectrogram_std_,
         )
         magnitude = stft(X, self.n_fft, self.hop_length).abs()
         return (torch.log(magnitude + floor) - mean) / std
@@ -262,8 +269,11 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         n_bins = 0
         total_magnitude = 0.0
         for start in range(0, len(X), _CHUNK):
-            magnitude = stft(torch.from_numpy(X[start:start + _CHUNK]), self.n_fft,
-                             self.hop_length).abs().double()
+            magnitude = (
+                stft(torch.from_numpy(X[start : start + _CHUNK]), self.n_fft, self.hop_length)
+                .abs()
+                .double()
+            )
             total_magnitude += float(magnitude.sum())
             n_bins += magnitude.numel()
         mean_magnitude = total_magnitude / n_bins
@@ -272,8 +282,10 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         total, total_sq = 0.0, 0.0
         for start in range(0, len(X), _CHUNK):
             log_magnitude = torch.log(
-                stft(torch.from_numpy(X[start:start + _CHUNK]), self.n_fft,
-                     self.hop_length).abs().double() + floor
+                stft(torch.from_numpy(X[start : start + _CHUNK]), self.n_fft, self.hop_length)
+                .abs()
+                .double()
+                + floor
             )
             total += float(log_magnitude.sum())
             total_sq += float(log_magnitude.pow(2).sum())
@@ -314,26 +326,36 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
 
         with torch_seed(seed_from(rng)):
             module = SpectrogramCVAE(
-                self.n_channels_, n_freqs, n_frames, n_slots=len(labels) + 1,
+                self.n_channels_,
+                n_freqs,
+                n_frames,
+                n_slots=len(labels) + 1,
                 channels=tuple(int(c) for c in self.channels),
                 latent_dim=int(self.latent_dim),
             ).to(device)
             losses = train_epochs(
-                module, batch_loss, len(X), epochs=self.epochs, lr=self.lr,
-                weight_decay=self.weight_decay, batch_size=self.batch_size,
-                seed=seed_from(rng), desc="SpectrogramCVAE", verbose=self.verbose,
+                module,
+                batch_loss,
+                len(X),
+                epochs=self.epochs,
+                lr=self.lr,
+                weight_decay=self.weight_decay,
+                batch_size=self.batch_size,
+                seed=seed_from(rng),
+                desc="SpectrogramCVAE",
+                verbose=self.verbose,
                 checkpoint=checkpoint,
             )
         steps = int(np.ceil(len(X) / self.batch_size))
         # Epochs restored from a checkpoint only kept their total loss.
         resumed = len(losses) - len(components) // steps
-        history = {"loss": losses, "reconstruction": [np.nan] * resumed,
-                   "kl": [np.nan] * resumed}
+        history = {"loss": losses, "reconstruction": [np.nan] * resumed, "kl": [np.nan] * resumed}
         sizes, mse, kl = np.array(components).reshape(len(losses) - resumed, steps, 3).T
         # Per epoch: records, summed MSE and KL, over the records of every
         # process under torchrun.
-        totals = all_reduce_sum(np.stack([sizes.sum(0), (sizes * mse).sum(0),
-                                          (sizes * kl).sum(0)], axis=1)).numpy()
+        totals = all_reduce_sum(
+            np.stack([sizes.sum(0), (sizes * mse).sum(0), (sizes * kl).sum(0)], axis=1)
+        ).numpy()
         history["reconstruction"] += (totals[:, 1] / totals[:, 0]).tolist()
         history["kl"] += (totals[:, 2] / totals[:, 0]).tolist()
         fitted.update(module_=module, history_=history)
@@ -343,7 +365,9 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         """The untrained network for the fitted layout and training stations
         (``skgen.load`` fills it with saved weights)."""
         return SpectrogramCVAE(
-            self.n_channels_, self.n_fft // 2 + 1, 1 + self.n_times_ // self.hop_length,
+            self.n_channels_,
+            self.n_fft // 2 + 1,
+            1 + self.n_times_ // self.hop_length,
             n_slots=len(self.station_index_) + 1,
             channels=tuple(int(c) for c in self.channels),
             latent_dim=int(self.latent_dim),
@@ -351,18 +375,16 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
 
     def _slots(self, stations):
         unknown = len(self.station_index_)
-        return np.array([self.station_index_.get(s, unknown) for s in stations],
-                        dtype=np.int64)
+        return np.array([self.station_index_.get(s, unknown) for s in stations], dtype=np.int64)
 
     def _encode(self, X, slots):
         """Posterior means and log-variances, shape (n_records, latent_dim)."""
         means, logvars = [], []
         with torch.no_grad():
             for start in range(0, len(X), _CHUNK):
-                batch = self._standardised(torch.from_numpy(X[start:start + _CHUNK]))
-                slot = torch.from_numpy(slots[start:start + _CHUNK])
-                mean, logvar = self.module_.encode(batch.to(self.device_),
-                                                   slot.to(self.device_))
+                batch = self._standardised(torch.from_numpy(X[start : start + _CHUNK]))
+                slot = torch.from_numpy(slots[start : start + _CHUNK])
+                mean, logvar = self.module_.encode(batch.to(self.device_), slot.to(self.device_))
                 means.append(mean.cpu().numpy())
                 logvars.append(logvar.cpu().numpy())
         return np.concatenate(means), np.concatenate(logvars)
@@ -384,8 +406,11 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
                     torch.as_tensor(slots[start:stop], device=self.device_),
                 )
                 waveform = griffin_lim(
-                    self._magnitude(spectrogram), self.n_fft, self.hop_length,
-                    n_iter=int(self.griffin_lim_iters), length=self.n_times_,
+                    self._magnitude(spectrogram),
+                    self.n_fft,
+                    self.hop_length,
+                    n_iter=int(self.griffin_lim_iters),
+                    length=self.n_times_,
                     generator=generator,
                 )
                 out[start:stop] = waveform.cpu().numpy()

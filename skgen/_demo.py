@@ -52,9 +52,13 @@ def _figures(name, model, report, data_by_region, fs):
 
     # Stations the model was not trained on are registered once, on a copy.
     new = [d for d in data_by_region.values() if not np.isin(d.stations, model.stations_).all()]
-    generator = model.with_bank(
-        np.concatenate([d.X for d in new]), np.concatenate([d.stations for d in new])
-    ) if new else model
+    generator = (
+        model.with_bank(
+            np.concatenate([d.X for d in new]), np.concatenate([d.stations for d in new])
+        )
+        if new
+        else model
+    )
     figures = {f"{name}-f0-confusion": plotting.plot_f0_confusion(report)}
     for region, data in data_by_region.items():
         station = data.stations[0]
@@ -64,7 +68,8 @@ def _figures(name, model, report, data_by_region, fs):
         figures[f"{stem}-f0"] = plotting.plot_f0_histograms(report, station=station)
         figures[f"{stem}-pga-f0"] = plotting.plot_pga_f0(report, station=station)
         figures[f"{stem}-waveforms"] = plotting.plot_waveforms(
-            data.X[0], generated, fs, station=station)
+            data.X[0], generated, fs, station=station
+        )
     return figures
 
 
@@ -101,15 +106,19 @@ def _html(results, images, settings):
     parts.append("</table>")
     for name, result in results.items():
         parts.append(f"<h2>{html.escape(name)}</h2>")
-        parts.append(f"<p>fit: {result['fit_seconds']:.1f} s, scoring: "
-                     f"{result['score_seconds']:.1f} s</p><pre>")
+        parts.append(
+            f"<p>fit: {result['fit_seconds']:.1f} s, scoring: "
+            f"{result['score_seconds']:.1f} s</p><pre>"
+        )
         parts.append(html.escape(result["summary"]))
         parts.append("</pre>")
         for stem, png in images.get(name, {}).items():
             data = base64.b64encode(png).decode("ascii")
-            parts.append(f"<figure><img alt='{html.escape(stem)}' "
-                         f"src='data:image/png;base64,{data}'>"
-                         f"<figcaption>{html.escape(stem)}</figcaption></figure>")
+            parts.append(
+                f"<figure><img alt='{html.escape(stem)}' "
+                f"src='data:image/png;base64,{data}'>"
+                f"<figcaption>{html.escape(stem)}</figcaption></figure>"
+            )
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -103,8 +103,10 @@ def save(generator, path):
     fitted = {
         name: _to_safe(value)
         for name, value in vars(generator).items()
-        if name.endswith("_") and not name.startswith("_")
-        and name not in modules and name != "bank_"
+        if name.endswith("_")
+        and not name.startswith("_")
+        and name not in modules
+        and name != "bank_"
     }
     payload = {
         "format": FORMAT_NAME,
@@ -155,8 +157,7 @@ def load(path):
         # torch's restricted unpickler fails on garbage in many ways
         # (RuntimeError, EOFError, IndexError, ...): all mean "not a model".
         raise ValueError(
-            f"{path!r} is not a readable skgen model file: "
-            f"{type(exc).__name__}: {exc}"
+            f"{path!r} is not a readable skgen model file: {type(exc).__name__}: {exc}"
         ) from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT_NAME:
         raise ValueError(f"{path!r} is not an skgen model file.")

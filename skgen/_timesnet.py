@@ -229,9 +229,17 @@ class TimesNetGenerator(BaseStationGenerator):
         128
         """
         params = dict(
-            n_times=6000, d_model=128, d_ff=256, e_layers=2, top_k=2,
-            num_kernels=6, dropout=0.1, epochs=50, noise_epochs=10,
-            lr=3e-4, batch_size=32,
+            n_times=6000,
+            d_model=128,
+            d_ff=256,
+            e_layers=2,
+            top_k=2,
+            num_kernels=6,
+            dropout=0.1,
+            epochs=50,
+            noise_epochs=10,
+            lr=3e-4,
+            batch_size=32,
         )
         params.update(overrides)
         return cls(**params)
@@ -245,8 +253,9 @@ class TimesNetGenerator(BaseStationGenerator):
         for name in ("epochs", "noise_epochs", "verbose"):
             check_parameter(getattr(self, name), name, numbers.Integral, min_val=0)
         for name in ("fs", "lr", "noise_lr"):
-            check_parameter(getattr(self, name), name, numbers.Real, min_val=0,
-                            include_boundaries="neither")
+            check_parameter(
+                getattr(self, name), name, numbers.Real, min_val=0, include_boundaries="neither"
+            )
         for name in ("noise_scale", "weight_decay", "dropout"):
             check_parameter(getattr(self, name), name, numbers.Real, min_val=0)
         if self.dropout >= 1:
@@ -254,17 +263,20 @@ class TimesNetGenerator(BaseStationGenerator):
 
     def _check_sampling_params(self):
         check_parameter(self.n_mix, "n_mix", numbers.Integral, min_val=1)
-        check_parameter(self.dirichlet_alpha, "dirichlet_alpha", numbers.Real, min_val=0,
-                        include_boundaries="neither", allow_inf=True)
+        check_parameter(
+            self.dirichlet_alpha,
+            "dirichlet_alpha",
+            numbers.Real,
+            min_val=0,
+            include_boundaries="neither",
+            allow_inf=True,
+        )
         check_parameter(self.sample_noise, "sample_noise", numbers.Real, min_val=0)
         if not isinstance(self.restore_energy, (bool, np.bool_)):
-            raise TypeError(
-                f"restore_energy must be True or False, got {self.restore_energy!r}."
-            )
+            raise TypeError(f"restore_energy must be True or False, got {self.restore_energy!r}.")
         if self.sigma_mixing not in ("geometric", "arithmetic"):
             raise ValueError(
-                "sigma_mixing must be 'geometric' or 'arithmetic', got "
-                f"{self.sigma_mixing!r}."
+                f"sigma_mixing must be 'geometric' or 'arithmetic', got {self.sigma_mixing!r}."
             )
 
     def _check_fit_input(self, X, stations):
@@ -276,8 +288,14 @@ class TimesNetGenerator(BaseStationGenerator):
     def _build_module(self):
         """The untrained network for this generator's fitted input layout."""
         return TimesNet(
-            self.n_channels_, self.n_times_, self.d_model, self.d_ff,
-            self.e_layers, self.top_k, self.num_kernels, self.dropout,
+            self.n_channels_,
+            self.n_times_,
+            self.d_model,
+            self.d_ff,
+            self.e_layers,
+            self.top_k,
+            self.num_kernels,
+            self.dropout,
         )
 
     def _train(self, X, stations, rng, checkpoint=None):
@@ -297,19 +315,30 @@ class TimesNetGenerator(BaseStationGenerator):
                 return torch.mean((module.head(z) - x) ** 2)
 
             common = dict(
-                n_records=len(X), weight_decay=self.weight_decay,
-                batch_size=self.batch_size, verbose=self.verbose,
+                n_records=len(X),
+                weight_decay=self.weight_decay,
+                batch_size=self.batch_size,
+                verbose=self.verbose,
                 checkpoint=checkpoint,
             )
             pretrain = train_epochs(
-                module, batch_loss, epochs=self.epochs, lr=self.lr, seed=seed,
-                desc="pre-training", **common,
+                module,
+                batch_loss,
+                epochs=self.epochs,
+                lr=self.lr,
+                seed=seed,
+                desc="pre-training",
+                **common,
             )
             scale = self._latent_time_means(module, X_norm).std(dim=0, unbiased=False)
             noise_losses = train_epochs(
-                module, partial(batch_loss, latent_noise=scale * self.noise_scale),
-                epochs=self.noise_epochs, lr=self.noise_lr, seed=seed + 1,
-                desc="noise injection", **common,
+                module,
+                partial(batch_loss, latent_noise=scale * self.noise_scale),
+                epochs=self.noise_epochs,
+                lr=self.noise_lr,
+                seed=seed + 1,
+                desc="noise injection",
+                **common,
             )
         return {
             "module_": module.eval(),
@@ -320,16 +349,20 @@ class TimesNetGenerator(BaseStationGenerator):
     def _latent_time_means(self, module, X_norm):
         """Time-mean of the latent of each record, (n_records, d_model)."""
         with torch.no_grad():
-            return torch.cat([
-                module.encode(X_norm[start:start + self.batch_size].to(self.device_)).mean(dim=1)
-                for start in range(0, len(X_norm), self.batch_size)
-            ])
+            return torch.cat(
+                [
+                    module.encode(X_norm[start : start + self.batch_size].to(self.device_)).mean(
+                        dim=1
+                    )
+                    for start in range(0, len(X_norm), self.batch_size)
+                ]
+            )
 
     # -- encoding --------------------------------------------------------
     def _batches(self, X):
         """Normalised batches of records on the device, with mu and sigma."""
         for start in range(0, len(X), self.batch_size):
-            x = torch.from_numpy(X[start:start + self.batch_size]).to(self.device_)
+            x = torch.from_numpy(X[start : start + self.batch_size]).to(self.device_)
             yield normalize(x)
 
     def _encode_records(self, X, stations):
@@ -382,7 +415,7 @@ class TimesNetGenerator(BaseStationGenerator):
         X = self._check_fitted_records(X)
         with torch.no_grad():
             batches = (
-                torch.from_numpy(X[start:start + self.batch_size]).to(self.device_)
+                torch.from_numpy(X[start : start + self.batch_size]).to(self.device_)
                 for start in range(0, len(X), self.batch_size)
             )
             return torch.cat([self.module_(x).cpu() for x in batches]).numpy()

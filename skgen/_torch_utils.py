@@ -27,8 +27,7 @@ def resolve_device(device):
         ) from None
     if dev.type == "cuda" and not torch.cuda.is_available():
         raise ValueError(
-            f"device={device!r} but no CUDA device is available; use "
-            "device='cpu' or device='auto'."
+            f"device={device!r} but no CUDA device is available; use device='cpu' or device='auto'."
         )
     return dev
 
@@ -45,8 +44,7 @@ def usable_device(device, source):
         return device
     if not torch.cuda.is_available():
         warnings.warn(
-            f"{source} was fitted on CUDA but no CUDA device is available; "
-            "it will run on the CPU.",
+            f"{source} was fitted on CUDA but no CUDA device is available; it will run on the CPU.",
             RuntimeWarning,
             stacklevel=3,
         )

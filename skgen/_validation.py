@@ -27,6 +27,7 @@ __all__ = [
     "seed_from",
 ]
 
+
 def _label_kind(label):
     """Return 'str', 'int' or 'float' for a valid station label."""
     if isinstance(label, (str, np.str_)):
@@ -99,8 +100,7 @@ def check_stations(stations, n_records, name="stations"):
         kind = _label_kind(label)
         if kind is None or kind == "bool":
             raise TypeError(
-                f"{name} labels must be strings or numbers; got "
-                f"{type(label).__name__} ({label!r})."
+                f"{name} labels must be strings or numbers; got {type(label).__name__} ({label!r})."
             )
         if kind == "float" and not np.isfinite(label):
             raise ValueError(f"{name} contains a non-finite label ({label!r}).")
@@ -151,8 +151,13 @@ def check_records(X, *, name="X", n_channels=None, n_times=None, min_records=1):
     # object and non-finite input; the record-specific checks follow.
     try:
         arr = check_array(
-            X, ensure_2d=False, allow_nd=True, dtype=np.float32, copy=True,
-            ensure_min_samples=min_records, input_name=name,
+            X,
+            ensure_2d=False,
+            allow_nd=True,
+            dtype=np.float32,
+            copy=True,
+            ensure_min_samples=min_records,
+            input_name=name,
         )
     except (TypeError, ValueError) as exc:
         if str(exc).startswith(f"Input {name} "):
@@ -185,8 +190,9 @@ def check_records(X, *, name="X", n_channels=None, n_times=None, min_records=1):
     return arr
 
 
-def check_parameter(value, name, target_type, min_val=None, max_val=None,
-                    include_boundaries="both", allow_inf=False):
+def check_parameter(
+    value, name, target_type, min_val=None, max_val=None, include_boundaries="both", allow_inf=False
+):
     """Validate a scalar hyperparameter: :func:`sklearn.utils.check_scalar`,
     made strict where it is lenient.
 
@@ -214,8 +220,14 @@ def check_parameter(value, name, target_type, min_val=None, max_val=None,
     if isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral):
         if np.isnan(value) or (np.isinf(value) and not (allow_inf and value > 0)):
             raise ValueError(f"{name} must be finite, got {value}.")
-    check_scalar(value, name, target_type, min_val=min_val, max_val=max_val,
-                 include_boundaries=include_boundaries)
+    check_scalar(
+        value,
+        name,
+        target_type,
+        min_val=min_val,
+        max_val=max_val,
+        include_boundaries=include_boundaries,
+    )
     return value
 
 
@@ -247,8 +259,9 @@ def seed_from(rng):
 def check_real_array(X, name="X"):
     """Return ``X`` as an ndarray of a real numeric dtype (no copy)."""
     X = np.asarray(X)
-    if X.dtype == object or not (np.issubdtype(X.dtype, np.integer)
-                                 or np.issubdtype(X.dtype, np.floating)):
+    if X.dtype == object or not (
+        np.issubdtype(X.dtype, np.integer) or np.issubdtype(X.dtype, np.floating)
+    ):
         raise TypeError(f"{name} must be a real numeric array, got dtype {X.dtype}")
     return X
 

@@ -67,6 +67,7 @@ def _cmd_hvsr(args):
 
 def _cmd_fit(args):
     import skgen
+
     from ._distributed import is_main_process
 
     cls = getattr(skgen, _GENERATORS[args.generator])
@@ -93,6 +94,7 @@ def _cmd_fit(args):
 
 def _cmd_add_stations(args):
     import skgen
+
     from ._distributed import is_main_process
 
     generator = skgen.load(args.model)
@@ -115,6 +117,7 @@ def _station_label(generator, text):
 
 def _cmd_sample(args):
     import skgen
+
     from .io import to_stream
 
     out = args.out
@@ -169,8 +172,12 @@ def _cmd_demo(args):
 
 
 def _add_reading_options(parser):
-    parser.add_argument("--fs", type=float, default=100.0,
-                        help="sampling rate records are resampled to (Hz, default 100)")
+    parser.add_argument(
+        "--fs",
+        type=float,
+        default=100.0,
+        help="sampling rate records are resampled to (Hz, default 100)",
+    )
     parser.add_argument("--inventory", help="StationXML file to convert counts to m/s^2")
 
 
@@ -191,8 +198,12 @@ def build_parser():
     hv = sub.add_parser("hvsr", help="f0, A0 and PGA of each record in FILES")
     hv.add_argument("files", nargs="+", metavar="FILES")
     _add_reading_options(hv)
-    hv.add_argument("--n-times", type=int, default=6000,
-                    help="crop or zero-pad records to this many samples (default 6000)")
+    hv.add_argument(
+        "--n-times",
+        type=int,
+        default=6000,
+        help="crop or zero-pad records to this many samples (default 6000)",
+    )
     hv.add_argument("--kernel", default="konno-ohmachi", choices=["konno-ohmachi", "log-gaussian"])
     hv.add_argument("--peak", default="interior", choices=["interior", "argmax"])
     hv.set_defaults(func=_cmd_hvsr)
@@ -201,8 +212,12 @@ def build_parser():
     fit.add_argument("data", nargs="+", metavar="DATA")
     fit.add_argument("--model", required=True, help="model file to write")
     fit.add_argument("--generator", choices=sorted(_GENERATORS), default="timesnet")
-    fit.add_argument("--param", action="append", metavar="KEY=VALUE",
-                     help="a constructor parameter, e.g. --param epochs=20 (repeatable)")
+    fit.add_argument(
+        "--param",
+        action="append",
+        metavar="KEY=VALUE",
+        help="a constructor parameter, e.g. --param epochs=20 (repeatable)",
+    )
     _add_reading_options(fit)
     fit.set_defaults(func=_cmd_fit)
 
@@ -217,9 +232,12 @@ def build_parser():
     sample.add_argument("--model", required=True)
     sample.add_argument("--station", required=True)
     sample.add_argument("-n", type=int, default=1, help="number of records")
-    sample.add_argument("--out", required=True,
-                        help="output file: .mseed or .npz; .sac writes one file per "
-                             "record and component, OUT-stem.N.CHANNEL.sac")
+    sample.add_argument(
+        "--out",
+        required=True,
+        help="output file: .mseed or .npz; .sac writes one file per "
+        "record and component, OUT-stem.N.CHANNEL.sac",
+    )
     sample.add_argument("--seed", type=int, default=None)
     sample.set_defaults(func=_cmd_sample)
 

@@ -154,9 +154,7 @@ def _check_arguments(n_stations, records_per_station, region, n_times, fs):
     if n_times < _MIN_N_TIMES:
         raise ValueError(f"n_times must be at least {_MIN_N_TIMES}, got {n_times}.")
     if not isinstance(region, str) or region not in REGIONS:
-        raise ValueError(
-            f"Unknown region {region!r}; known regions: {sorted(REGIONS)}."
-        )
+        raise ValueError(f"Unknown region {region!r}; known regions: {sorted(REGIONS)}.")
     fs = check_positive(fs, "fs")
     if fs < _MIN_FS:
         raise ValueError(
@@ -270,8 +268,11 @@ def _source_path_spectra(preset, magnitude, distance, freqs):
     def spectrum(radiation, partition, speed, corner):
         # C M0 with speed in m/s and the 1 km reference distance in m gives m s;
         # times (2 pi f)^2 this is a Fourier acceleration amplitude in m/s.
-        scale = radiation * partition * _FREE_SURFACE / (
-            4.0 * np.pi * density * (speed * 1000.0) ** 3 * 1000.0
+        scale = (
+            radiation
+            * partition
+            * _FREE_SURFACE
+            / (4.0 * np.pi * density * (speed * 1000.0) ** 3 * 1000.0)
         )
         brune = (2.0 * np.pi * f) ** 2 / (1.0 + (f / corner) ** 2)
         attenuation = np.exp(-np.pi * f * distance[:, None] / (quality * speed))
@@ -296,9 +297,7 @@ def _record_windows(preset, magnitude, distance, pre_event, n_times, n_sim, fs):
     needed to put the S-window peak no later than mid-record.
     """
     corner_s = _corner_frequency(preset, magnitude)
-    path_duration = np.interp(
-        distance, preset["duration_distances"], preset["duration_values"]
-    )
+    path_duration = np.interp(distance, preset["duration_distances"], preset["duration_values"])
     length_s = _WINDOW_LENGTH_FACTOR * (1.0 / corner_s + path_duration)
     length_p = _WINDOW_LENGTH_FACTOR * (1.0 / (_P_CORNER_RATIO * corner_s) + path_duration)
     arrival_p = distance / preset["alpha"]

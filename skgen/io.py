@@ -62,14 +62,29 @@ _NIED_SLOTS = {"EW": _EAST, "NS": _NORTH, "UD": _UP}
 # Instrument-sensitivity input units that are acceleration, with the factor
 # to m/s^2.
 _ACCELERATION_UNITS = {
-    "M/S**2": 1.0, "M/S/S": 1.0, "M/S2": 1.0, "M/SEC**2": 1.0,
-    "CM/S**2": 0.01, "CM/S/S": 0.01, "CM/S2": 0.01, "GAL": 0.01,
+    "M/S**2": 1.0,
+    "M/S/S": 1.0,
+    "M/S2": 1.0,
+    "M/SEC**2": 1.0,
+    "CM/S**2": 0.01,
+    "CM/S/S": 0.01,
+    "CM/S2": 0.01,
+    "GAL": 0.01,
 }
 
 # Units of PEER-style headers ("... IN UNITS OF G"), factor to m/s^2.
-_AT2_UNITS = {"G": G, "CM/S/S": 0.01, "CM/SEC/SEC": 0.01, "CM/S2": 0.01,
-              "CM/S^2": 0.01, "GAL": 0.01, "M/S/S": 1.0, "M/SEC/SEC": 1.0,
-              "M/S2": 1.0, "M/S^2": 1.0}
+_AT2_UNITS = {
+    "G": G,
+    "CM/S/S": 0.01,
+    "CM/SEC/SEC": 0.01,
+    "CM/S2": 0.01,
+    "CM/S^2": 0.01,
+    "GAL": 0.01,
+    "M/S/S": 1.0,
+    "M/SEC/SEC": 1.0,
+    "M/S2": 1.0,
+    "M/S^2": 1.0,
+}
 
 # PEER component tokens: verticals, and named horizontals with their azimuth.
 _AT2_VERTICAL = {"UP", "DWN", "DOWN", "DN", "UD", "V", "VER", "VERT", "Z"}
@@ -81,11 +96,18 @@ _AT2_SUFFIX = re.compile(
 )
 _AFAD_NAME = re.compile(r"AFAD\.(\w+?)\.")
 
-_MAT_FS_KEYS = ("fs", "sampling_rate", "samplingrate", "sampling_frequency",
-                "samplerate", "sps")
+_MAT_FS_KEYS = ("fs", "sampling_rate", "samplingrate", "sampling_frequency", "samplerate", "sps")
 _MAT_DT_KEYS = ("dt", "delta", "time_interval", "sampling_interval")
-_MAT_STATION_KEYS = ("station", "statid", "station_id", "stationid",
-                     "station_code", "stationcode", "station_name", "sta")
+_MAT_STATION_KEYS = (
+    "station",
+    "statid",
+    "station_id",
+    "stationid",
+    "station_code",
+    "stationcode",
+    "station_name",
+    "sta",
+)
 
 _SEED_CODE = re.compile(r"^[A-Za-z0-9]*$")
 _SEED_LIMITS = {"network": 2, "station": 5, "location": 2}
@@ -94,6 +116,7 @@ _SEED_LIMITS = {"network": 2, "station": 5, "location": 2}
 # --------------------------------------------------------------------------
 # Array helpers
 # --------------------------------------------------------------------------
+
 
 def fix_length(X, n_times):
     """Crop or zero-pad the last axis to ``n_times`` samples.
@@ -152,11 +175,9 @@ def _resample(data, rate, fs):
     if abs(float(ratio) * rate - fs) <= 1e-9 * fs:
         # Polyphase FIR (Kaiser window), zero delay; a linear edge extension
         # keeps a baseline offset from ringing at the record's ends.
-        return resample_poly(data, ratio.numerator, ratio.denominator,
-                             padtype="line")
+        return resample_poly(data, ratio.numerator, ratio.denominator, padtype="line")
     # No small rational ratio (e.g. a drifting 99.99 Hz clock).
-    trace = Trace(np.asarray(data, dtype=np.float64),
-                  header={"sampling_rate": rate})
+    trace = Trace(np.asarray(data, dtype=np.float64), header={"sampling_rate": rate})
     if fs < rate:
         trace.filter("lowpass", freq=0.45 * fs, corners=8, zerophase=True)
     trace.interpolate(sampling_rate=fs, method="lanczos", a=20)
@@ -166,6 +187,7 @@ def _resample(data, rate, fs):
 # --------------------------------------------------------------------------
 # obspy streams
 # --------------------------------------------------------------------------
+
 
 def _station_label(network, station, location):
     """``NET.STA.LOC``, ``NET.STA`` without location, ``STA`` when both are empty."""
@@ -263,8 +285,7 @@ def _record_from_traces(traces, label, fs, n_times):
                 segments.merge(method=1, fill_value=0)
             except Exception as exc:
                 raise ValueError(
-                    f"station {label}: cannot merge the pieces of channel "
-                    f"{channels[0]}: {exc}"
+                    f"station {label}: cannot merge the pieces of channel {channels[0]}: {exc}"
                 ) from exc
         trace = segments[0]
         rate = float(trace.stats.sampling_rate)
@@ -345,15 +366,12 @@ def from_stream(stream, fs=100.0, n_times=6000, inventory=None):
     ((1, 3, 200), ['XX.ABC'])
     """
     if not isinstance(stream, Stream):
-        raise TypeError(
-            f"stream must be an obspy Stream, got {type(stream).__name__}."
-        )
+        raise TypeError(f"stream must be an obspy Stream, got {type(stream).__name__}.")
     fs = check_positive(fs, "fs")
     n_times = check_count(n_times, "n_times")
     if inventory is not None and not isinstance(inventory, Inventory):
         raise TypeError(
-            "inventory must be an obspy Inventory or None, got "
-            f"{type(inventory).__name__}."
+            f"inventory must be an obspy Inventory or None, got {type(inventory).__name__}."
         )
     if len(stream) == 0:
         raise ValueError("stream contains no traces.")
@@ -391,8 +409,7 @@ def _seed_codes(label):
         network, station, location = parts[0], parts[1], ""
     else:
         network, station, location = parts
-    for name, code in (("network", network), ("station", station),
-                       ("location", location)):
+    for name, code in (("network", network), ("station", station), ("location", location)):
         if len(code) > _SEED_LIMITS[name] or not _SEED_CODE.match(code):
             raise ValueError(
                 f"station label {label!r}: {name} code {code!r} does not fit "
@@ -460,23 +477,30 @@ def to_stream(X, stations, fs, starttime=None):
     else:
         starts = [UTCDateTime(t) for t in starttime]
         if len(starts) != n_records:
-            raise ValueError(
-                f"starttime has {len(starts)} entries for {n_records} records."
-            )
+            raise ValueError(f"starttime has {len(starts)} entries for {n_records} records.")
     traces = []
     for record, (network, station, location), start in zip(X, codes, starts):
         for data, component in zip(record, "ENZ"):
-            traces.append(Trace(data.copy(), header={
-                "network": network, "station": station, "location": location,
-                "channel": f"HN{component}", "sampling_rate": fs,
-                "starttime": start,
-            }))
+            traces.append(
+                Trace(
+                    data.copy(),
+                    header={
+                        "network": network,
+                        "station": station,
+                        "location": location,
+                        "channel": f"HN{component}",
+                        "sampling_rate": fs,
+                        "starttime": start,
+                    },
+                )
+            )
     return Stream(traces)
 
 
 # --------------------------------------------------------------------------
 # PEER .AT2
 # --------------------------------------------------------------------------
+
 
 def _parse_at2(path):
     """Acceleration (m/s^2), dt, station name and component token of an AT2 file."""
@@ -489,13 +513,9 @@ def _parse_at2(path):
         ) from exc
     lines = text.splitlines()
     if len(lines) < 4:
-        raise ValueError(
-            f"{path}: truncated PEER AT2 file ({len(lines)} of 4 header lines)."
-        )
+        raise ValueError(f"{path}: truncated PEER AT2 file ({len(lines)} of 4 header lines).")
     if re.search(r"VELOCITY|DISPLACEMENT", lines[2], re.IGNORECASE):
-        raise ValueError(
-            f"{path}: holds {lines[2].strip()!r}, not an acceleration time series."
-        )
+        raise ValueError(f"{path}: holds {lines[2].strip()!r}, not an acceleration time series.")
     unit = re.search(r"UNITS\s+OF\s+(\S+)", lines[2], re.IGNORECASE)
     factor = G
     if unit:
@@ -519,8 +539,7 @@ def _parse_at2(path):
     if values.size != npts:
         problem = "truncated" if values.size < npts else "garbled"
         raise ValueError(
-            f"{path}: {problem} PEER AT2 file, header NPTS={npts} but "
-            f"{values.size} values."
+            f"{path}: {problem} PEER AT2 file, header NPTS={npts} but {values.size} values."
         )
     if not np.all(np.isfinite(values)):
         raise ValueError(f"{path}: PEER AT2 data contain non-finite values.")
@@ -546,10 +565,7 @@ def _at2_npts_dt(line, path):
             f"{path}: cannot read NPTS and DT from header line {line.strip()!r}."
         ) from exc
     if npts < 1 or not np.isfinite(dt) or dt <= 0:
-        raise ValueError(
-            f"{path}: invalid NPTS={npts} or DT={dt} in header line "
-            f"{line.strip()!r}."
-        )
+        raise ValueError(f"{path}: invalid NPTS={npts} or DT={dt} in header line {line.strip()!r}.")
     return npts, dt
 
 
@@ -643,8 +659,16 @@ def _read_at2_triplets(paths, fs, n_times):
             )
         key, base = _at2_group_key(path, component)
         groups.setdefault(key, []).append(
-            dict(index=index, path=path, acceleration=acceleration, dt=dt,
-                 station=station, kind=kind, azimuth=azimuth, base=base)
+            dict(
+                index=index,
+                path=path,
+                acceleration=acceleration,
+                dt=dt,
+                station=station,
+                kind=kind,
+                azimuth=azimuth,
+                base=base,
+            )
         )
     records = []
     for members in groups.values():
@@ -667,16 +691,19 @@ def _read_at2_triplets(paths, fs, n_times):
                 f"{h2['azimuth']}: {names}."
             )
         npts = max(m["acceleration"].size for m in members)
-        h1_data, h2_data, up_data = (fix_length(m["acceleration"], npts)
-                                     for m in (h1, h2, up))
+        h1_data, h2_data, up_data = (fix_length(m["acceleration"], npts) for m in (h1, h2, up))
         # Rotate the recorded azimuths to geographic N and E; the vertical
         # (dip -90 in SEED's convention) passes unchanged.
-        _, north, east = rotate2zne(up_data, 0.0, -90.0,
-                                    h1_data, h1["azimuth"], 0.0,
-                                    h2_data, h2["azimuth"], 0.0)
+        _, north, east = rotate2zne(
+            up_data, 0.0, -90.0, h1_data, h1["azimuth"], 0.0, h2_data, h2["azimuth"], 0.0
+        )
         rate = 1.0 / members[0]["dt"]
-        record = np.stack([fix_length(_resample(channel, rate, fs), n_times)
-                           for channel in (east, north, up_data)])
+        record = np.stack(
+            [
+                fix_length(_resample(channel, rate, fs), n_times)
+                for channel in (east, north, up_data)
+            ]
+        )
         stations = {m["station"] for m in members if m["station"]}
         label = stations.pop() if len(stations) == 1 else members[0]["base"]
         records.append((min(m["index"] for m in members), record, label))
@@ -687,15 +714,14 @@ def _read_at2_triplets(paths, fs, n_times):
 # AFAD MATLAB files
 # --------------------------------------------------------------------------
 
+
 def _mat_fields(container):
     """Field name -> value of a loadmat dict or mat_struct, names lower-cased."""
     if isinstance(container, dict):
         items = container.items()
     else:
-        items = ((name, getattr(container, name))
-                 for name in getattr(container, "_fieldnames", ()))
-    return {str(name).lower(): value for name, value in items
-            if not str(name).startswith("__")}
+        items = ((name, getattr(container, name)) for name in getattr(container, "_fieldnames", ()))
+    return {str(name).lower(): value for name, value in items if not str(name).startswith("__")}
 
 
 def _mat_scalar(value):
@@ -773,9 +799,7 @@ def read_afad_mat(path):
         if record.shape[0] != 3 and record.shape[1] == 3:
             record = record.T
         if record.shape[0] != 3:
-            raise ValueError(
-                f"{path}: 'signal' has shape {record.shape}; expected (3, N)."
-            )
+            raise ValueError(f"{path}: 'signal' has shape {record.shape}; expected (3, N).")
     else:
         event = mat.get("anEQ")
         if event is None and "EQ" in mat:
@@ -790,9 +814,7 @@ def read_afad_mat(path):
         meta = _mat_fields(event)
         accel = _mat_array(accel, path, "EQ.anEQ.Accel")
         if accel.shape[1] != 3:
-            raise ValueError(
-                f"{path}: 'EQ.anEQ.Accel' has shape {accel.shape}; expected (N, 3)."
-            )
+            raise ValueError(f"{path}: 'EQ.anEQ.Accel' has shape {accel.shape}; expected (N, 3).")
         record = accel.T[[1, 0, 2]]
     fs = None
     for key in _MAT_FS_KEYS + _MAT_DT_KEYS:
@@ -827,6 +849,7 @@ def _mat_array(value, path, name):
 # Files
 # --------------------------------------------------------------------------
 
+
 def _check_file(path):
     if not isinstance(path, (str, os.PathLike)):
         raise TypeError(f"path must be a str or path-like, got {type(path).__name__}.")
@@ -848,8 +871,7 @@ def _read_obspy(path):
         # the garbled samples anyway.
         if "readMSEEDBuffer" in message or "Data integrity check" in message:
             raise ValueError(f"{path}: corrupt or truncated miniSEED ({message}).")
-        warnings.warn_explicit(warning.message, warning.category,
-                               warning.filename, warning.lineno)
+        warnings.warn_explicit(warning.message, warning.category, warning.filename, warning.lineno)
     mseed = [tr.stats.mseed for tr in stream if tr.stats._format == "MSEED"]
     if mseed and len({m.record_length for m in mseed}) == 1:
         # libmseed silently drops a cut-off last record: check every byte of
@@ -935,9 +957,7 @@ def read_records(paths, fs=100.0, n_times=6000, inventory=None):
     try:
         paths = [Path(path) for path in paths]
     except TypeError as exc:
-        raise TypeError(
-            "paths must be a path or a sequence of paths (str or path-like)."
-        ) from exc
+        raise TypeError("paths must be a path or a sequence of paths (str or path-like).") from exc
     if not paths:
         raise ValueError("paths is empty.")
     for path in paths:
@@ -964,8 +984,7 @@ def read_records(paths, fs=100.0, n_times=6000, inventory=None):
         rate = AFAD_SAMPLING_RATE if rate is None else rate
         record = np.stack([fix_length(_resample(c, rate, fs), n_times) for c in record])
         records.append((index, record, station))
-    seismograms = [(i, p) for i, p in enumerate(paths)
-                   if p.suffix.lower() not in (".at2", ".mat")]
+    seismograms = [(i, p) for i, p in enumerate(paths) if p.suffix.lower() not in (".at2", ".mat")]
     if seismograms:
         stream = Stream()
         for _, path in seismograms:
@@ -976,8 +995,7 @@ def read_records(paths, fs=100.0, n_times=6000, inventory=None):
             # from_stream knows stations, not files: say which files it read.
             names = ", ".join(str(path) for _, path in seismograms)
             raise ValueError(f"{names}: {exc}") from exc
-        records += [(seismograms[0][0], record, label)
-                    for record, label in zip(X, stations)]
+        records += [(seismograms[0][0], record, label) for record, label in zip(X, stations)]
     records.sort(key=lambda item: item[0])
     X = np.stack([record for _, record, _ in records]).astype(np.float32)
     return X, check_stations([label for _, _, label in records], len(records))

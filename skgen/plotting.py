@@ -28,9 +28,7 @@ def _pyplot():
     try:
         import matplotlib.pyplot as plt
     except ImportError:
-        raise ImportError(
-            "skgen's plots need matplotlib: pip install 'skgen[plot]'"
-        ) from None
+        raise ImportError("skgen's plots need matplotlib: pip install 'skgen[plot]'") from None
     return plt
 
 
@@ -40,9 +38,7 @@ def _from_report(report, station, names):
         raise ValueError("station is required when plotting from a report")
     stations = [str(s) for s in report.stations]
     if str(station) not in stations:
-        raise ValueError(
-            f"station {station!r} is not in the report; it has {', '.join(stations)}"
-        )
+        raise ValueError(f"station {station!r} is not in the report; it has {', '.join(stations)}")
     i = stations.index(str(station))
     return [getattr(report, name)[i] for name in names]
 
@@ -80,15 +76,15 @@ def plot_hvsr(centers, real_curves=None, generated_curves=None, *, station=None,
     """
     if _is_report(centers):
         real_curves, generated_curves = _from_report(
-            centers, station, ("real_hvsr", "generated_hvsr"))
+            centers, station, ("real_hvsr", "generated_hvsr")
+        )
         centers = centers.centers
     fig, ax = _axes(ax, figsize=(5, 3.5))
     for curves, style in ((real_curves, _REAL), (generated_curves, _GENERATED)):
         curves = np.atleast_2d(curves)
         low, median, high = np.nanpercentile(curves, [16, 50, 84], axis=0)
         ax.fill_between(centers, low, high, color=style["color"], alpha=0.2, linewidth=0)
-        ax.plot(centers, median, color=style["color"],
-                label=f"{style['label']} (n={len(curves)})")
+        ax.plot(centers, median, color=style["color"], label=f"{style['label']} (n={len(curves)})")
     ax.set_xscale("log")
     ax.set_xlabel("Frequency (Hz)")
     ax.set_ylabel("H/V")
@@ -155,8 +151,7 @@ def plot_f0_confusion(real_f0, generated_f0=None, stations=None, *, bins=None, a
 
     if _is_report(real_f0):
         report = real_f0
-        real_f0, generated_f0, stations = (
-            report.real_f0, report.generated_f0, report.stations)
+        real_f0, generated_f0, stations = (report.real_f0, report.generated_f0, report.stations)
     matrix = f0_confusion_matrix(real_f0, generated_f0, bins=bins)
     score = f0_alignment_score(real_f0, generated_f0, bins=bins)
     size = 2 * len(stations)
@@ -205,8 +200,9 @@ def plot_waveforms(real_record, generated_record, fs, *, station=None):
     return fig
 
 
-def plot_pga_f0(real_pga, real_f0=None, generated_pga=None, generated_f0=None, *,
-                station=None, ax=None):
+def plot_pga_f0(
+    real_pga, real_f0=None, generated_pga=None, generated_f0=None, *, station=None, ax=None
+):
     """PGA against f0, real and generated.
 
     Parameters
@@ -226,7 +222,8 @@ def plot_pga_f0(real_pga, real_f0=None, generated_pga=None, generated_f0=None, *
     """
     if _is_report(real_pga):
         real_pga, real_f0, generated_pga, generated_f0 = _from_report(
-            real_pga, station, ("real_pga", "real_f0", "generated_pga", "generated_f0"))
+            real_pga, station, ("real_pga", "real_f0", "generated_pga", "generated_f0")
+        )
     fig, ax = _axes(ax, figsize=(5, 3.5))
     ax.scatter(real_f0, real_pga, s=14, **_REAL)
     ax.scatter(generated_f0, generated_pga, s=14, marker="x", **_GENERATED)

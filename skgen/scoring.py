@@ -57,8 +57,7 @@ def _check_bins(bins):
     edges = np.asarray(bins, dtype=float)
     if edges.ndim != 1 or edges.size < 2:
         raise ValueError(
-            f"bins must be a 1-D array of at least 2 bin edges; got shape "
-            f"{edges.shape}."
+            f"bins must be a 1-D array of at least 2 bin edges; got shape {edges.shape}."
         )
     if not np.all(np.isfinite(edges)) or np.any(np.diff(edges) <= 0):
         raise ValueError("bins must be finite and strictly increasing.")
@@ -71,9 +70,7 @@ def _check_f0(f0, name):
     except (TypeError, ValueError) as exc:
         raise TypeError(f"{name} must be numeric f0 values (Hz); {exc}.") from None
     if values.ndim != 1:
-        raise ValueError(
-            f"{name} must be a 1-D array of f0 values (Hz); got shape {values.shape}."
-        )
+        raise ValueError(f"{name} must be a 1-D array of f0 values (Hz); got shape {values.shape}.")
     return values
 
 
@@ -85,9 +82,7 @@ def _check_f0_sets(real_f0, generated_f0):
                 f"got {type(sets).__name__}."
             )
     real = [_check_f0(f0, f"real_f0[{i}]") for i, f0 in enumerate(real_f0)]
-    generated = [
-        _check_f0(f0, f"generated_f0[{i}]") for i, f0 in enumerate(generated_f0)
-    ]
+    generated = [_check_f0(f0, f"generated_f0[{i}]") for i, f0 in enumerate(generated_f0)]
     if len(real) != len(generated):
         raise ValueError(
             f"real_f0 has {len(real)} stations but generated_f0 has "
@@ -133,8 +128,10 @@ def _js_similarity_matrix(histograms):
     """1 - Jensen-Shannon distance (base 2) between all pairs of rows."""
     with np.errstate(invalid="ignore"):
         distance = jensenshannon(
-            histograms[:, np.newaxis, :], histograms[np.newaxis, :, :],
-            base=2, axis=-1,
+            histograms[:, np.newaxis, :],
+            histograms[np.newaxis, :, :],
+            base=2,
+            axis=-1,
         )
     # Rounding can make the divergence of near-identical histograms a tiny
     # negative number, whose square root is NaN: the distance is 0 there.
@@ -205,9 +202,7 @@ def f0_confusion_matrix(real_f0, generated_f0, bins=None):
     """
     edges = _check_bins(bins)
     real, generated = _check_f0_sets(real_f0, generated_f0)
-    histograms = [
-        f0_histogram(f0, edges) for pair in zip(real, generated) for f0 in pair
-    ]
+    histograms = [f0_histogram(f0, edges) for pair in zip(real, generated) for f0 in pair]
     if not histograms:
         return np.zeros((0, 0))
     return _js_similarity_matrix(np.stack(histograms))
@@ -303,9 +298,7 @@ def energy_distance(u_points, v_points):
         if cloud.ndim == 1:
             cloud = cloud[:, np.newaxis]
         if cloud.ndim != 2:
-            raise ValueError(
-                f"{name} must have shape (n_points, n_dims); got {cloud.shape}."
-            )
+            raise ValueError(f"{name} must have shape (n_points, n_dims); got {cloud.shape}.")
         clouds.append(cloud)
     u, v = clouds
     if u.shape[1] != v.shape[1]:
@@ -341,9 +334,7 @@ def _ln_f0(features):
 
 def _pga_f0_cloud(features):
     usable = np.isfinite(features.f0) & (features.f0 > 0) & (features.pga > 0)
-    return np.column_stack(
-        [np.log(features.pga[usable]), np.log(features.f0[usable])]
-    )
+    return np.column_stack([np.log(features.pga[usable]), np.log(features.f0[usable])])
 
 
 def _f0_wasserstein(real, generated):
@@ -379,15 +370,11 @@ def _overall_metric(name, real, generated, bins):
     if name == "alignment":
         if len(real) < 2:
             return float("nan")
-        return f0_alignment_score(
-            [r.f0 for r in real], [g.f0 for g in generated], bins
-        )
+        return f0_alignment_score([r.f0 for r in real], [g.f0 for g in generated], bins)
     if not real:
         return float("nan")
     if name == "f0_js":
-        return float(np.mean([
-            f0_similarity(r.f0, g.f0, bins) for r, g in zip(real, generated)
-        ]))
+        return float(np.mean([f0_similarity(r.f0, g.f0, bins) for r, g in zip(real, generated)]))
     distance = {
         "f0_wasserstein": _f0_wasserstein,
         "log_hvsr": _log_hvsr_rms,
@@ -508,8 +495,10 @@ class ScoreReport:
         -------
         text : str
         """
-        head = (f"{'station':<12}{'n':>4}{'f0 real':>9}{'f0 gen':>9}"
-                f"{'1-JS':>7}{'W1 ln f0':>10}{'PGA ratio':>11}")
+        head = (
+            f"{'station':<12}{'n':>4}{'f0 real':>9}{'f0 gen':>9}"
+            f"{'1-JS':>7}{'W1 ln f0':>10}{'PGA ratio':>11}"
+        )
         rows = [head]
         table = self.table
         for i, station in enumerate(self.stations):
@@ -551,8 +540,13 @@ class ScoreReport:
             content["arrays"] = {
                 name: getattr(self, name)
                 for name in (
-                    "centers", "real_hvsr", "generated_hvsr", "real_f0",
-                    "generated_f0", "real_pga", "generated_pga",
+                    "centers",
+                    "real_hvsr",
+                    "generated_hvsr",
+                    "real_f0",
+                    "generated_f0",
+                    "real_pga",
+                    "generated_pga",
                 )
             }
         return _json_value(content)
@@ -688,9 +682,7 @@ class HVSRAlignmentScorer(BaseEstimator):
             ``estimator`` is not a station generator.
         """
         run = self._run(estimator, X, stations)
-        return _overall_metric(
-            self.metric, run["real"], run["generated"], run["bins"]
-        )
+        return _overall_metric(self.metric, run["real"], run["generated"], run["bins"])
 
     def report(self, estimator, X, stations):
         """Per-station table, every overall metric and its real-data ceiling.
@@ -723,13 +715,10 @@ class HVSRAlignmentScorer(BaseEstimator):
         """
         run = self._run(estimator, X, stations, for_report=True)
         real, generated, bins = run["real"], run["generated"], run["bins"]
-        metrics = {
-            name: _overall_metric(name, real, generated, bins) for name in METRICS
-        }
+        metrics = {name: _overall_metric(name, real, generated, bins) for name in METRICS}
         ceiling_real, ceiling_other = run["ceiling"]
         ceiling = {
-            name: _overall_metric(name, ceiling_real, ceiling_other, bins)
-            for name in METRICS
+            name: _overall_metric(name, ceiling_real, ceiling_other, bins) for name in METRICS
         }
         table = {column: [] for column in _TABLE_COLUMNS}
         for label, r, g in zip(run["labels"], real, generated):
@@ -772,8 +761,7 @@ class HVSRAlignmentScorer(BaseEstimator):
     def _check_params(self, estimator):
         if self.metric not in METRICS:
             raise ValueError(
-                f"metric must be one of {', '.join(repr(m) for m in METRICS)}; "
-                f"got {self.metric!r}."
+                f"metric must be one of {', '.join(repr(m) for m in METRICS)}; got {self.metric!r}."
             )
         split = self.reference_split
         if split is not None and (
@@ -781,28 +769,20 @@ class HVSRAlignmentScorer(BaseEstimator):
             or not isinstance(split, numbers.Real)
             or not 0.0 < split < 1.0
         ):
-            raise ValueError(
-                f"reference_split must be a float in (0, 1) or None; got {split!r}."
-            )
+            raise ValueError(f"reference_split must be a float in (0, 1) or None; got {split!r}.")
         n_samples = self.n_samples
         if n_samples is not None and (
             isinstance(n_samples, (bool, np.bool_))
             or not isinstance(n_samples, numbers.Integral)
             or n_samples < 1
         ):
-            raise ValueError(
-                f"n_samples must be a positive integer or None; got {n_samples!r}."
-            )
+            raise ValueError(f"n_samples must be a positive integer or None; got {n_samples!r}.")
         try:
             low, high = self.band
         except (TypeError, ValueError):
-            raise ValueError(
-                f"band must be a (low, high) pair in Hz; got {self.band!r}."
-            ) from None
+            raise ValueError(f"band must be a (low, high) pair in Hz; got {self.band!r}.") from None
         if not 0 < low < high:
-            raise ValueError(
-                f"band must satisfy 0 < low < high (Hz); got {self.band!r}."
-            )
+            raise ValueError(f"band must satisfy 0 < low < high (Hz); got {self.band!r}.")
         if not (hasattr(estimator, "with_bank") and hasattr(estimator, "sample")):
             raise TypeError(
                 "estimator must be a station generator with with_bank() and "
@@ -823,8 +803,13 @@ class HVSRAlignmentScorer(BaseEstimator):
 
     def _features(self, records, fs):
         centers, curves = hvsr(
-            records, fs, centers=self.centers, bandwidth=self.bandwidth,
-            band=self.band, highpass=self.highpass, kernel=self.kernel,
+            records,
+            fs,
+            centers=self.centers,
+            bandwidth=self.bandwidth,
+            band=self.band,
+            highpass=self.highpass,
+            kernel=self.kernel,
         )
         f0, _ = peak_frequency(centers, curves, method=self.peak_method)
         return centers, _Features(
@@ -883,9 +868,7 @@ class HVSRAlignmentScorer(BaseEstimator):
             real_rows = np.arange(X.shape[0])
         else:
             real_rows = np.sort(np.concatenate([comparison[label] for label in labels]))
-        centers, features = self._features(
-            np.concatenate([X[real_rows], *generated_records]), fs
-        )
+        centers, features = self._features(np.concatenate([X[real_rows], *generated_records]), fs)
         position = np.empty(X.shape[0], dtype=int)
         position[real_rows] = np.arange(real_rows.size)
         real_all = features.take(np.arange(real_rows.size))

@@ -62,9 +62,7 @@ def _check_highpass(highpass, fs):
         return None
     highpass = check_positive(highpass, "highpass")
     if highpass >= fs / 2:
-        raise ValueError(
-            f"highpass={highpass} Hz must be below the Nyquist frequency {fs / 2} Hz"
-        )
+        raise ValueError(f"highpass={highpass} Hz must be below the Nyquist frequency {fs / 2} Hz")
     return highpass
 
 
@@ -167,8 +165,9 @@ def konno_ohmachi_smooth(spectra, freqs, centers, bandwidth=40.0, kernel="konno-
         raise ValueError(f"spectra is empty (shape {spectra.shape})")
     check_finite(spectra, "spectra")
     dtype = _float_dtype(spectra)
-    weights = _smoothing_matrix(freqs.tobytes(), centers.tobytes(), bandwidth, kernel,
-                                np.dtype(dtype).str)
+    weights = _smoothing_matrix(
+        freqs.tobytes(), centers.tobytes(), bandwidth, kernel, np.dtype(dtype).str
+    )
     return _apply(spectra.astype(dtype, copy=False), weights)
 
 
@@ -244,8 +243,7 @@ def _amplitude(X, fs, highpass, dtype):
         # transients' tails left past the pads (< 1e-6 of the peak amplitude
         # for 1.5 * order / fc of padding; tests check this against
         # scipy.signal.sosfiltfilt on the padded record).
-        sos = scipy.signal.butter(_FILTER_ORDER, highpass, btype="highpass", fs=fs,
-                                  output="sos")
+        sos = scipy.signal.butter(_FILTER_ORDER, highpass, btype="highpass", fs=fs, output="sos")
         _, response = scipy.signal.sosfreqz(sos, worN=freqs, fs=fs)
         amplitudes *= (np.abs(response) ** 2).astype(dtype)
     return freqs, amplitudes
@@ -315,8 +313,9 @@ def amplitude_spectrum(X, fs, highpass=0.05):
 # ---------------------------------------------------------------- HVSR
 
 
-def hvsr(X, fs, *, centers=None, bandwidth=40.0, band=(1.0, 20.0), highpass=0.05,
-         kernel="konno-ohmachi"):
+def hvsr(
+    X, fs, *, centers=None, bandwidth=40.0, band=(1.0, 20.0), highpass=0.05, kernel="konno-ohmachi"
+):
     """Horizontal-to-vertical spectral ratio of 3-component records.
 
     Spectra come from :func:`amplitude_spectrum`; the horizontal spectrum is
@@ -375,16 +374,12 @@ def hvsr(X, fs, *, centers=None, bandwidth=40.0, band=(1.0, 20.0), highpass=0.05
     if centers is None:
         low, high = check_band(band)
         if high > nyquist:
-            raise ValueError(
-                f"band {band!r} is outside Nyquist: it must lie in (0, {nyquist}] Hz"
-            )
+            raise ValueError(f"band {band!r} is outside Nyquist: it must lie in (0, {nyquist}] Hz")
         centers = default_centers((low, high))
     else:
         centers = check_frequencies(centers, "centers", allow_zero=False)
         if centers.max() > nyquist:
-            raise ValueError(
-                f"centers reach {centers.max()} Hz, outside Nyquist ({nyquist} Hz)"
-            )
+            raise ValueError(f"centers reach {centers.max()} Hz, outside Nyquist ({nyquist} Hz)")
     if kernel not in KERNELS:
         raise ValueError(f"kernel must be one of {KERNELS}, got {kernel!r}")
     bandwidth = check_positive(bandwidth, "bandwidth")
@@ -395,14 +390,18 @@ def hvsr(X, fs, *, centers=None, bandwidth=40.0, band=(1.0, 20.0), highpass=0.05
     curves = np.empty((records.shape[0], centers.size), dtype=np.float32)
     weights = None
     for start in range(0, records.shape[0], _CHUNK_RECORDS):
-        block = records[start:start + _CHUNK_RECORDS]
+        block = records[start : start + _CHUNK_RECORDS]
         # float32 spectra: HVSR is a ratio of smoothed spectra, accurate to
         # ~1e-5 relative, far below the spread between records.
         freqs, amplitudes = _amplitude(block, fs, highpass, np.float32)
         if weights is None:
-            weights = _smoothing_matrix(freqs.astype(np.float64).tobytes(),
-                                        centers.tobytes(), bandwidth, kernel,
-                                        np.dtype(np.float32).str)
+            weights = _smoothing_matrix(
+                freqs.astype(np.float64).tobytes(),
+                centers.tobytes(),
+                bandwidth,
+                kernel,
+                np.dtype(np.float32).str,
+            )
         # sqrt of each factor: the product of two large float32 amplitudes
         # could overflow.
         horizontal_vertical = np.stack(
@@ -410,7 +409,7 @@ def hvsr(X, fs, *, centers=None, bandwidth=40.0, band=(1.0, 20.0), highpass=0.05
         )
         smoothed = _apply(horizontal_vertical, weights)
         with np.errstate(divide="ignore", invalid="ignore"):
-            curves[start:start + block.shape[0]] = smoothed[:, 0] / smoothed[:, 1]
+            curves[start : start + block.shape[0]] = smoothed[:, 0] / smoothed[:, 1]
     return centers, curves[0] if single else curves
 
 
@@ -425,8 +424,10 @@ def _interior_peaks(curves):
     # Sign of the nearest non-flat step to the left / right of each point,
     # so every point of a plateau sees the slopes around the whole plateau.
     last = np.maximum.accumulate(np.where(sign != 0, index, -1), axis=-1)
-    first = np.flip(np.minimum.accumulate(
-        np.flip(np.where(sign != 0, index, n_steps), axis=-1), axis=-1), axis=-1)
+    first = np.flip(
+        np.minimum.accumulate(np.flip(np.where(sign != 0, index, n_steps), axis=-1), axis=-1),
+        axis=-1,
+    )
     padded = np.concatenate([sign, np.zeros(sign.shape[:-1] + (1,))], axis=-1)
     rising = np.take_along_axis(padded, np.where(last < 0, n_steps, last), axis=-1) > 0
     falling = np.take_along_axis(padded, first, axis=-1) < 0
@@ -554,9 +555,7 @@ def pga(X, channels="horizontal"):
             f"and not be empty, got {X.shape}"
         )
     if channels == "horizontal" and X.shape[-2] != 3:
-        raise ValueError(
-            f'channels="horizontal" needs 3 channels (E, N, U), got {X.shape[-2]}'
-        )
+        raise ValueError(f'channels="horizontal" needs 3 channels (E, N, U), got {X.shape[-2]}')
     check_finite(X)
     peaks = np.max(np.abs(X), axis=-1)
     if channels == "each":
@@ -662,8 +661,7 @@ def response_spectrum(X, fs, periods, damping=0.05):
     """
     fs = check_positive(fs, "fs")
     periods = check_frequencies(periods, "periods", allow_zero=False)
-    if (not isinstance(damping, numbers.Real) or isinstance(damping, bool)
-            or not 0 < damping < 1):
+    if not isinstance(damping, numbers.Real) or isinstance(damping, bool) or not 0 < damping < 1:
         raise ValueError(f"damping must be in (0, 1), got {damping!r}")
     X = check_real_array(X, "X")
     if X.ndim == 0 or X.size == 0:
@@ -676,7 +674,7 @@ def response_spectrum(X, fs, periods, damping=0.05):
     psa = np.empty(X.shape[:-1] + (periods.size,))
     for k, period in enumerate(periods):
         omega = 2 * np.pi / period
-        state = np.array([[0.0, 1.0], [-omega**2, -2 * damping * omega]])
+        state = np.array([[0.0, 1.0], [-(omega**2), -2 * damping * omega]])
         # exp of this block matrix gives the exact step and the two hold
         # integrals of a linearly interpolated input (as in scipy.signal.lsim).
         block = np.zeros((4, 4))
@@ -693,7 +691,8 @@ def response_spectrum(X, fs, periods, damping=0.05):
         observe = np.array([[1.0, 0.0]])
         now_b, denominator = scipy.signal.ss2tf(step, hold_now, observe, [[0.0]])
         next_b, _ = scipy.signal.ss2tf(step, hold_next, observe, [[0.0]])
-        displacement = (scipy.signal.lfilter(now_b[0], denominator, X, axis=-1)
-                        + scipy.signal.lfilter(next_b[0], denominator, ahead, axis=-1))
+        displacement = scipy.signal.lfilter(
+            now_b[0], denominator, X, axis=-1
+        ) + scipy.signal.lfilter(next_b[0], denominator, ahead, axis=-1)
         psa[..., k] = omega**2 * np.max(np.abs(displacement), axis=-1)
     return psa

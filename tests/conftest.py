@@ -6,7 +6,6 @@ import torch
 
 from skgen._base import BaseStationGenerator
 
-
 # sklearn estimator checks that cannot apply to the generators' shared API
 # (skgen._base), with the reason for each.
 EXPECTED_FAILED_CHECKS = {
@@ -40,8 +39,9 @@ class ResamplingGenerator(BaseStationGenerator):
 
     _torch_attributes = ()  # no network
 
-    def __init__(self, n_times=None, fs=100.0, shuffle_stations=False,
-                 device="cpu", random_state=None):
+    def __init__(
+        self, n_times=None, fs=100.0, shuffle_stations=False, device="cpu", random_state=None
+    ):
         self.n_times = n_times
         self.fs = fs
         self.shuffle_stations = shuffle_stations

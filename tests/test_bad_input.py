@@ -41,12 +41,30 @@ from skgen.signal import (
 DATA = Path(__file__).parent / "data"
 FS = 100.0
 N_TIMES = 128
-TIMESNET = dict(n_times=N_TIMES, d_model=2, d_ff=2, e_layers=1, top_k=1, num_kernels=1,
-                epochs=1, noise_epochs=0, batch_size=4, random_state=0)
-CVAE = dict(n_times=N_TIMES, n_fft=32, hop_length=8, channels=(2,), latent_dim=2,
-            epochs=1, batch_size=4, griffin_lim_iters=1, random_state=0)
-GENERATORS = {"timesnet": (TimesNetGenerator, TIMESNET),
-              "cvae": (SpectrogramCVAEGenerator, CVAE)}
+TIMESNET = dict(
+    n_times=N_TIMES,
+    d_model=2,
+    d_ff=2,
+    e_layers=1,
+    top_k=1,
+    num_kernels=1,
+    epochs=1,
+    noise_epochs=0,
+    batch_size=4,
+    random_state=0,
+)
+CVAE = dict(
+    n_times=N_TIMES,
+    n_fft=32,
+    hop_length=8,
+    channels=(2,),
+    latent_dim=2,
+    epochs=1,
+    batch_size=4,
+    griffin_lim_iters=1,
+    random_state=0,
+)
+GENERATORS = {"timesnet": (TimesNetGenerator, TIMESNET), "cvae": (SpectrogramCVAEGenerator, CVAE)}
 
 
 def _records():
@@ -58,8 +76,7 @@ def _records():
 @pytest.fixture(scope="module")
 def fitted():
     X, stations = _records()
-    return {name: cls(**params).fit(X, stations)
-            for name, (cls, params) in GENERATORS.items()}
+    return {name: cls(**params).fit(X, stations) for name, (cls, params) in GENERATORS.items()}
 
 
 def _with_nan(X):
@@ -86,21 +103,45 @@ BAD_RECORDS = [
     ("ndim-1", lambda X: X[0, 0], ValueError, r"X must have shape .* 1 dimension"),
     ("ndim-4", lambda X: X[None], ValueError, r"X must have shape .* 4 dimension"),
     ("channels", lambda X: X[:, :2], ValueError, r"X has 2 channel\(s\) .* expects 3"),
-    ("n_times-short", lambda X: X[..., :100], ValueError,
-     r"X records have 100 samples, shorter than the model's n_times=128"),
-    ("n_times-long", lambda X: fix_length(X, 130), ValueError,
-     r"X records have 130 samples, longer than the model's n_times=128"),
+    (
+        "n_times-short",
+        lambda X: X[..., :100],
+        ValueError,
+        r"X records have 100 samples, shorter than the model's n_times=128",
+    ),
+    (
+        "n_times-long",
+        lambda X: fix_length(X, 130),
+        ValueError,
+        r"X records have 130 samples, longer than the model's n_times=128",
+    ),
     ("nan", _with_nan, ValueError, r"Input X contains NaN"),
     ("inf", _with_inf, ValueError, r"Input X contains infinity"),
-    ("strings", lambda X: np.full(X.shape, "a"), ValueError,
-     r"X is not a valid array of records: could not convert string"),
-    ("dict-in-object", _dict_in_object, TypeError,
-     r"X is not a valid array of records: .*argument must be"),
+    (
+        "strings",
+        lambda X: np.full(X.shape, "a"),
+        ValueError,
+        r"X is not a valid array of records: could not convert string",
+    ),
+    (
+        "dict-in-object",
+        _dict_in_object,
+        TypeError,
+        r"X is not a valid array of records: .*argument must be",
+    ),
     ("complex", lambda X: X.astype(np.complex64), ValueError, r"Complex data"),
-    ("empty", lambda X: X[:0], ValueError,
-     r"X is not a valid array of records: Found array with 0 sample"),
-    ("ragged", lambda X: [X[0].tolist(), X[1, :2].tolist()], ValueError,
-     r"X is not a valid array of records: .*inhomogeneous"),
+    (
+        "empty",
+        lambda X: X[:0],
+        ValueError,
+        r"X is not a valid array of records: Found array with 0 sample",
+    ),
+    (
+        "ragged",
+        lambda X: [X[0].tolist(), X[1, :2].tolist()],
+        ValueError,
+        r"X is not a valid array of records: .*inhomogeneous",
+    ),
     ("none", lambda X: None, TypeError, r"X must be a numeric array of records, got None"),
     ("string", lambda X: "records.mseed", TypeError, r"X must be a numeric array, got a string"),
 ]
@@ -108,13 +149,25 @@ BAD_RECORDS = [
 # Bad station labels for six good records.
 BAD_STATIONS = [
     ("too-few", lambda s: s[:4], ValueError, r"stations has 4 labels but X has 6 records"),
-    ("too-many", lambda s: np.append(s, "A"), ValueError,
-     r"stations has 7 labels but X has 6 records"),
-    ("unhashable", lambda s: [{"name": "A"}] * 6, TypeError,
-     r"stations labels must be strings or numbers; got dict"),
+    (
+        "too-many",
+        lambda s: np.append(s, "A"),
+        ValueError,
+        r"stations has 7 labels but X has 6 records",
+    ),
+    (
+        "unhashable",
+        lambda s: [{"name": "A"}] * 6,
+        TypeError,
+        r"stations labels must be strings or numbers; got dict",
+    ),
     ("nested", lambda s: [["A"]] * 6, ValueError, r"stations must be 1-D"),
-    ("mixed", lambda s: ["A", 1, "A", 1, "A", 1], TypeError,
-     r"stations mixes label types \(int, str\)"),
+    (
+        "mixed",
+        lambda s: ["A", 1, "A", 1, "A", 1],
+        TypeError,
+        r"stations mixes label types \(int, str\)",
+    ),
     ("bool", lambda s: [True] * 6, TypeError, r"stations labels must be strings or numbers"),
     ("nan-label", lambda s: [1.0, np.nan] * 3, ValueError, r"stations contains a non-finite"),
     ("none", lambda s: None, ValueError, r"stations is required"),
@@ -138,6 +191,7 @@ def _assert_unchanged(before, after):
 
 def _no_work(monkeypatch, cls):
     """Make training, encoding and generation fail the test if reached."""
+
     def fail(*args, **kwargs):
         pytest.fail("work started before the input was validated")
 
@@ -178,8 +232,7 @@ def _method_cases():
 
 @pytest.mark.parametrize("name, method", list(_method_cases()))
 @pytest.mark.parametrize("case, make, error, match", BAD_RECORDS, ids=[c[0] for c in BAD_RECORDS])
-def test_generator_rejects_bad_records(fitted, monkeypatch, name, method, case, make,
-                                       error, match):
+def test_generator_rejects_bad_records(fitted, monkeypatch, name, method, case, make, error, match):
     good_X, stations = _records()
     X = make(good_X)
     if method == "fit" and case in ("ndim-1", "channels"):
@@ -203,13 +256,15 @@ def test_generator_rejects_bad_records(fitted, monkeypatch, name, method, case, 
                 np.testing.assert_array_equal(gen.bank_[label][key], value)
 
 
-@pytest.mark.parametrize("name, method", [
-    (name, method) for name in GENERATORS for method in METHODS_XS
-] + [("cvae", "reconstruct-stations")])
-@pytest.mark.parametrize("case, make, error, match", BAD_STATIONS,
-                         ids=[c[0] for c in BAD_STATIONS])
-def test_generator_rejects_bad_stations(fitted, monkeypatch, name, method, case, make,
-                                        error, match):
+@pytest.mark.parametrize(
+    "name, method",
+    [(name, method) for name in GENERATORS for method in METHODS_XS]
+    + [("cvae", "reconstruct-stations")],
+)
+@pytest.mark.parametrize("case, make, error, match", BAD_STATIONS, ids=[c[0] for c in BAD_STATIONS])
+def test_generator_rejects_bad_stations(
+    fitted, monkeypatch, name, method, case, make, error, match
+):
     X, good = _records()
     stations = make(good)
     if method == "reconstruct-stations" and stations is None:
@@ -225,15 +280,18 @@ def test_generator_rejects_bad_stations(fitted, monkeypatch, name, method, case,
 
 
 @pytest.mark.parametrize("name", GENERATORS)
-@pytest.mark.parametrize("params, error, match", [
-    (dict(fs=0.0), ValueError, r"fs"),
-    (dict(fs=-100.0), ValueError, r"fs"),
-    (dict(n_times=129), ValueError, r"X records have 128 samples, shorter than .*n_times=129"),
-    (dict(n_times=0), ValueError, r"n_times"),
-    (dict(n_times=12.5), TypeError, r"n_times"),
-    (dict(epochs=-1), ValueError, r"epochs"),
-    (dict(batch_size=0), ValueError, r"batch_size"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        (dict(fs=0.0), ValueError, r"fs"),
+        (dict(fs=-100.0), ValueError, r"fs"),
+        (dict(n_times=129), ValueError, r"X records have 128 samples, shorter than .*n_times=129"),
+        (dict(n_times=0), ValueError, r"n_times"),
+        (dict(n_times=12.5), TypeError, r"n_times"),
+        (dict(epochs=-1), ValueError, r"epochs"),
+        (dict(batch_size=0), ValueError, r"batch_size"),
+    ],
+)
 def test_fit_rejects_bad_parameters_before_training(monkeypatch, name, params, error, match):
     X, stations = _records()
     X_before = X.copy()
@@ -247,19 +305,21 @@ def test_fit_rejects_bad_parameters_before_training(monkeypatch, name, params, e
 
 
 @pytest.mark.parametrize("name", GENERATORS)
-@pytest.mark.parametrize("station, n_samples, error, match", [
-    ("A", 0, ValueError, r"n_samples must be >= 1, got 0"),
-    ("A", -3, ValueError, r"n_samples must be >= 1, got -3"),
-    ("A", 1.5, TypeError, r"n_samples must be an integer, got float"),
-    ("A", "3", TypeError, r"n_samples must be an integer, got str"),
-    ("A", None, TypeError, r"n_samples must be an integer, got NoneType"),
-    ("A", True, TypeError, r"n_samples must be an integer, got bool"),
-    (["A"], 1, TypeError, r"station must be a single label, got list"),
-    ("Z", 1, ValueError, r"Unknown station 'Z'; known stations: 'A', 'B'"),
-    (1, 1, ValueError, r"Unknown station 1"),
-])
-def test_sample_rejects_bad_requests(fitted, monkeypatch, name, station, n_samples, error,
-                                     match):
+@pytest.mark.parametrize(
+    "station, n_samples, error, match",
+    [
+        ("A", 0, ValueError, r"n_samples must be >= 1, got 0"),
+        ("A", -3, ValueError, r"n_samples must be >= 1, got -3"),
+        ("A", 1.5, TypeError, r"n_samples must be an integer, got float"),
+        ("A", "3", TypeError, r"n_samples must be an integer, got str"),
+        ("A", None, TypeError, r"n_samples must be an integer, got NoneType"),
+        ("A", True, TypeError, r"n_samples must be an integer, got bool"),
+        (["A"], 1, TypeError, r"station must be a single label, got list"),
+        ("Z", 1, ValueError, r"Unknown station 'Z'; known stations: 'A', 'B'"),
+        (1, 1, ValueError, r"Unknown station 1"),
+    ],
+)
+def test_sample_rejects_bad_requests(fitted, monkeypatch, name, station, n_samples, error, match):
     gen = fitted[name]
     _no_work(monkeypatch, type(gen))
     with pytest.raises(error, match=match):
@@ -271,28 +331,44 @@ def test_unfitted_generator_methods_raise_not_fitted():
 
     X, stations = _records()
     gen = TimesNetGenerator(**TIMESNET)
-    for call in (lambda: gen.sample("A"), lambda: gen.add_stations(X, stations),
-                 lambda: gen.encode(X), lambda: gen.reconstruct(X),
-                 lambda: gen.with_bank(X, stations)):
+    for call in (
+        lambda: gen.sample("A"),
+        lambda: gen.add_stations(X, stations),
+        lambda: gen.encode(X),
+        lambda: gen.reconstruct(X),
+        lambda: gen.with_bank(X, stations),
+    ):
         with pytest.raises(NotFittedError, match="not fitted"):
             call()
 
 
 # -- the scorer --------------------------------------------------------------
-@pytest.mark.parametrize("params, estimator, error, match", [
-    (dict(fs=0.0), None, ValueError, r"fs must be positive and finite, got 0\.0"),
-    (dict(fs=-5.0), None, ValueError, r"fs must be positive and finite, got -5\.0"),
-    (dict(band=(1.0, 80.0)), None, ValueError, r"band \(1.0, 80.0\) is outside Nyquist.*50.0\]"),
-    (dict(band=(20.0, 1.0)), None, ValueError, r"band must satisfy 0 < low < high"),
-    (dict(band=5.0), None, ValueError, r"band must be a \(low, high\) pair"),
-    (dict(n_samples=0), None, ValueError, r"n_samples must be a positive integer or None"),
-    (dict(reference_split=1.5), None, ValueError, r"reference_split must be a float in \(0, 1\)"),
-    (dict(metric="accuracy"), None, ValueError, r"metric must be one of"),
-    ({}, object(), TypeError, r"estimator must be a station generator"),
-])
+@pytest.mark.parametrize(
+    "params, estimator, error, match",
+    [
+        (dict(fs=0.0), None, ValueError, r"fs must be positive and finite, got 0\.0"),
+        (dict(fs=-5.0), None, ValueError, r"fs must be positive and finite, got -5\.0"),
+        (
+            dict(band=(1.0, 80.0)),
+            None,
+            ValueError,
+            r"band \(1.0, 80.0\) is outside Nyquist.*50.0\]",
+        ),
+        (dict(band=(20.0, 1.0)), None, ValueError, r"band must satisfy 0 < low < high"),
+        (dict(band=5.0), None, ValueError, r"band must be a \(low, high\) pair"),
+        (dict(n_samples=0), None, ValueError, r"n_samples must be a positive integer or None"),
+        (
+            dict(reference_split=1.5),
+            None,
+            ValueError,
+            r"reference_split must be a float in \(0, 1\)",
+        ),
+        (dict(metric="accuracy"), None, ValueError, r"metric must be one of"),
+        ({}, object(), TypeError, r"estimator must be a station generator"),
+    ],
+)
 @pytest.mark.parametrize("entry", ["call", "report"])
-def test_scorer_rejects_bad_settings(fitted, monkeypatch, params, estimator, error, match,
-                                     entry):
+def test_scorer_rejects_bad_settings(fitted, monkeypatch, params, estimator, error, match, entry):
     X, stations = _records()
     X_before = X.copy()
     gen = fitted["timesnet"] if estimator is None else estimator
@@ -315,16 +391,19 @@ def test_scorer_needs_two_records_per_station_before_generating(fitted, monkeypa
         HVSRAlignmentScorer()(fitted["timesnet"], X, np.array(["A"] * 6))
 
 
-@pytest.mark.parametrize("real, generated, error, match", [
-    ([[2.0], [9.0]], [[2.0]], ValueError, r"real_f0 has 2 stations but generated_f0 has 1"),
-    ([[2.0]], [[2.0]], ValueError, r"needs at least 2 stations, got 1"),
-    ([], [], ValueError, r"needs at least 2 stations, got 0"),
-    ([[[2.0]], [[9.0]]], [[2.0], [9.0]], ValueError, r"real_f0\[0\] must be a 1-D array"),
-    ([["a"], ["b"]], [[2.0], [9.0]], TypeError, r"real_f0\[0\] must be numeric f0 values"),
-    ([[2.0], [9.0]], [[2.0], [{"f0": 1}]], TypeError, r"generated_f0\[1\] must be numeric"),
-    ("2.0, 9.0", [[2.0], [9.0]], TypeError, r"real_f0 must be a sequence"),
-    (None, [[2.0], [9.0]], TypeError, r"real_f0 must be a sequence"),
-])
+@pytest.mark.parametrize(
+    "real, generated, error, match",
+    [
+        ([[2.0], [9.0]], [[2.0]], ValueError, r"real_f0 has 2 stations but generated_f0 has 1"),
+        ([[2.0]], [[2.0]], ValueError, r"needs at least 2 stations, got 1"),
+        ([], [], ValueError, r"needs at least 2 stations, got 0"),
+        ([[[2.0]], [[9.0]]], [[2.0], [9.0]], ValueError, r"real_f0\[0\] must be a 1-D array"),
+        ([["a"], ["b"]], [[2.0], [9.0]], TypeError, r"real_f0\[0\] must be numeric f0 values"),
+        ([[2.0], [9.0]], [[2.0], [{"f0": 1}]], TypeError, r"generated_f0\[1\] must be numeric"),
+        ("2.0, 9.0", [[2.0], [9.0]], TypeError, r"real_f0 must be a sequence"),
+        (None, [[2.0], [9.0]], TypeError, r"real_f0 must be a sequence"),
+    ],
+)
 def test_f0_alignment_score_rejects_bad_input(real, generated, error, match):
     before = _copy((real, generated))
     with pytest.raises(error, match=match):
@@ -357,25 +436,49 @@ SIGNAL_CASES = [
     ("hvsr", lambda: hvsr(R, -100.0), ValueError, r"fs must be positive and finite, got -100"),
     ("hvsr", lambda: hvsr(R, np.nan), ValueError, r"fs must be positive and finite, got nan"),
     ("hvsr", lambda: hvsr(R, "100"), TypeError, r"fs must be a real number, got str"),
-    ("hvsr", lambda: hvsr(R, FS, band=(1.0, 60.0)), ValueError,
-     r"band \(1.0, 60.0\) is outside Nyquist"),
+    (
+        "hvsr",
+        lambda: hvsr(R, FS, band=(1.0, 60.0)),
+        ValueError,
+        r"band \(1.0, 60.0\) is outside Nyquist",
+    ),
     ("hvsr", lambda: hvsr(R, 30.0), ValueError, r"band \(1.0, 20.0\) is outside Nyquist.*15.0"),
     ("hvsr", lambda: hvsr(R, FS, band=(20.0, 1.0)), ValueError, r"band must satisfy 0 < low"),
-    ("hvsr", lambda: hvsr(R, FS, centers=[1.0, 70.0]), ValueError,
-     r"centers reach 70.0 Hz, outside Nyquist"),
-    ("hvsr", lambda: hvsr(R, FS, highpass=60.0), ValueError,
-     r"highpass=60.0 Hz must be below the Nyquist"),
+    (
+        "hvsr",
+        lambda: hvsr(R, FS, centers=[1.0, 70.0]),
+        ValueError,
+        r"centers reach 70.0 Hz, outside Nyquist",
+    ),
+    (
+        "hvsr",
+        lambda: hvsr(R, FS, highpass=60.0),
+        ValueError,
+        r"highpass=60.0 Hz must be below the Nyquist",
+    ),
     ("hvsr", lambda: hvsr(R, FS, kernel="gauss"), ValueError, r"kernel must be one of"),
     # amplitude_spectrum
     ("amplitude_spectrum", lambda: amplitude_spectrum(R_NAN, FS), ValueError, r"X must be finite"),
-    ("amplitude_spectrum", lambda: amplitude_spectrum(R.astype(str), FS), TypeError,
-     r"X must be a real numeric array"),
+    (
+        "amplitude_spectrum",
+        lambda: amplitude_spectrum(R.astype(str), FS),
+        TypeError,
+        r"X must be a real numeric array",
+    ),
     ("amplitude_spectrum", lambda: amplitude_spectrum(R[:0], FS), ValueError, r"X is empty"),
-    ("amplitude_spectrum", lambda: amplitude_spectrum(R[..., :1], FS), ValueError,
-     r"X needs at least 2 samples"),
+    (
+        "amplitude_spectrum",
+        lambda: amplitude_spectrum(R[..., :1], FS),
+        ValueError,
+        r"X needs at least 2 samples",
+    ),
     ("amplitude_spectrum", lambda: amplitude_spectrum(R, 0), ValueError, r"fs must be positive"),
-    ("amplitude_spectrum", lambda: amplitude_spectrum(R, FS, highpass=50.0), ValueError,
-     r"highpass=50.0 Hz must be below the Nyquist"),
+    (
+        "amplitude_spectrum",
+        lambda: amplitude_spectrum(R, FS, highpass=50.0),
+        ValueError,
+        r"highpass=50.0 Hz must be below the Nyquist",
+    ),
     # pga
     ("pga", lambda: pga(R[0, 0]), ValueError, r"X must have shape .*\(600,\)"),
     ("pga", lambda: pga(R[:, :2]), ValueError, r'channels="horizontal" needs 3 channels'),
@@ -384,66 +487,169 @@ SIGNAL_CASES = [
     ("pga", lambda: pga(R[:0]), ValueError, r"X must have shape .*not be empty"),
     ("pga", lambda: pga(R, channels="vertical"), ValueError, r"channels must be one of"),
     # response_spectrum
-    ("response_spectrum", lambda: response_spectrum(R_INF, FS, [1.0]), ValueError,
-     r"X must be finite"),
-    ("response_spectrum", lambda: response_spectrum(R.astype(str), FS, [1.0]), TypeError,
-     r"X must be a real numeric array"),
+    (
+        "response_spectrum",
+        lambda: response_spectrum(R_INF, FS, [1.0]),
+        ValueError,
+        r"X must be finite",
+    ),
+    (
+        "response_spectrum",
+        lambda: response_spectrum(R.astype(str), FS, [1.0]),
+        TypeError,
+        r"X must be a real numeric array",
+    ),
     ("response_spectrum", lambda: response_spectrum(R[:0], FS, [1.0]), ValueError, r"X is empty"),
-    ("response_spectrum", lambda: response_spectrum(R, -1.0, [1.0]), ValueError,
-     r"fs must be positive"),
-    ("response_spectrum", lambda: response_spectrum(R, FS, [0.0, 1.0]), ValueError,
-     r"periods must be positive"),
-    ("response_spectrum", lambda: response_spectrum(R, FS, ["a"]), TypeError,
-     r"periods must be an array of numbers"),
-    ("response_spectrum", lambda: response_spectrum(R, FS, [1.0], damping=1.0), ValueError,
-     r"damping must be in \(0, 1\)"),
+    (
+        "response_spectrum",
+        lambda: response_spectrum(R, -1.0, [1.0]),
+        ValueError,
+        r"fs must be positive",
+    ),
+    (
+        "response_spectrum",
+        lambda: response_spectrum(R, FS, [0.0, 1.0]),
+        ValueError,
+        r"periods must be positive",
+    ),
+    (
+        "response_spectrum",
+        lambda: response_spectrum(R, FS, ["a"]),
+        TypeError,
+        r"periods must be an array of numbers",
+    ),
+    (
+        "response_spectrum",
+        lambda: response_spectrum(R, FS, [1.0], damping=1.0),
+        ValueError,
+        r"damping must be in \(0, 1\)",
+    ),
     # konno_ohmachi_smooth
-    ("konno_ohmachi_smooth", lambda: konno_ohmachi_smooth(SPECTRA * np.nan, FREQS, [1.0]),
-     ValueError, r"spectra must be finite"),
-    ("konno_ohmachi_smooth", lambda: konno_ohmachi_smooth(SPECTRA.astype(str), FREQS, [1.0]),
-     TypeError, r"spectra must be a real numeric array"),
-    ("konno_ohmachi_smooth", lambda: konno_ohmachi_smooth(SPECTRA[:, :50], FREQS, [1.0]),
-     ValueError, r"spectra's last axis must match freqs \(101 values\)"),
-    ("konno_ohmachi_smooth", lambda: konno_ohmachi_smooth(SPECTRA[:0], FREQS, [1.0]),
-     ValueError, r"spectra is empty"),
-    ("konno_ohmachi_smooth", lambda: konno_ohmachi_smooth(SPECTRA, FREQS[None], [1.0]),
-     ValueError, r"freqs must be a non-empty 1-D array"),
-    ("konno_ohmachi_smooth", lambda: konno_ohmachi_smooth(SPECTRA, ["a"] * 101, [1.0]),
-     TypeError, r"freqs must be an array of numbers"),
-    ("konno_ohmachi_smooth", lambda: konno_ohmachi_smooth(SPECTRA, FREQS - 1.0, [1.0]),
-     ValueError, r"freqs must be non-negative"),
-    ("konno_ohmachi_smooth", lambda: konno_ohmachi_smooth(SPECTRA, FREQS, []),
-     ValueError, r"centers must be a non-empty 1-D array"),
-    ("konno_ohmachi_smooth", lambda: konno_ohmachi_smooth(SPECTRA, FREQS, [0.0]),
-     ValueError, r"centers must be positive"),
-    ("konno_ohmachi_smooth", lambda: konno_ohmachi_smooth(SPECTRA, FREQS, [1.0], bandwidth=0),
-     ValueError, r"bandwidth must be positive and finite"),
+    (
+        "konno_ohmachi_smooth",
+        lambda: konno_ohmachi_smooth(SPECTRA * np.nan, FREQS, [1.0]),
+        ValueError,
+        r"spectra must be finite",
+    ),
+    (
+        "konno_ohmachi_smooth",
+        lambda: konno_ohmachi_smooth(SPECTRA.astype(str), FREQS, [1.0]),
+        TypeError,
+        r"spectra must be a real numeric array",
+    ),
+    (
+        "konno_ohmachi_smooth",
+        lambda: konno_ohmachi_smooth(SPECTRA[:, :50], FREQS, [1.0]),
+        ValueError,
+        r"spectra's last axis must match freqs \(101 values\)",
+    ),
+    (
+        "konno_ohmachi_smooth",
+        lambda: konno_ohmachi_smooth(SPECTRA[:0], FREQS, [1.0]),
+        ValueError,
+        r"spectra is empty",
+    ),
+    (
+        "konno_ohmachi_smooth",
+        lambda: konno_ohmachi_smooth(SPECTRA, FREQS[None], [1.0]),
+        ValueError,
+        r"freqs must be a non-empty 1-D array",
+    ),
+    (
+        "konno_ohmachi_smooth",
+        lambda: konno_ohmachi_smooth(SPECTRA, ["a"] * 101, [1.0]),
+        TypeError,
+        r"freqs must be an array of numbers",
+    ),
+    (
+        "konno_ohmachi_smooth",
+        lambda: konno_ohmachi_smooth(SPECTRA, FREQS - 1.0, [1.0]),
+        ValueError,
+        r"freqs must be non-negative",
+    ),
+    (
+        "konno_ohmachi_smooth",
+        lambda: konno_ohmachi_smooth(SPECTRA, FREQS, []),
+        ValueError,
+        r"centers must be a non-empty 1-D array",
+    ),
+    (
+        "konno_ohmachi_smooth",
+        lambda: konno_ohmachi_smooth(SPECTRA, FREQS, [0.0]),
+        ValueError,
+        r"centers must be positive",
+    ),
+    (
+        "konno_ohmachi_smooth",
+        lambda: konno_ohmachi_smooth(SPECTRA, FREQS, [1.0], bandwidth=0),
+        ValueError,
+        r"bandwidth must be positive and finite",
+    ),
     # peak_frequency
-    ("peak_frequency", lambda: peak_frequency(np.arange(1.0, 6.0), np.full(5, "a")),
-     TypeError, r"curves must be a real numeric array"),
-    ("peak_frequency", lambda: peak_frequency(np.arange(1.0, 6.0), np.ones(4)),
-     ValueError, r"curves' last axis must match centers \(5 values\)"),
-    ("peak_frequency", lambda: peak_frequency(np.arange(1.0, 6.0), np.ones((0, 5))),
-     ValueError, r"curves is empty"),
-    ("peak_frequency", lambda: peak_frequency([1.0, np.nan, 3.0], np.ones(3)),
-     ValueError, r"centers must be finite"),
-    ("peak_frequency", lambda: peak_frequency([3.0, 2.0, 1.0], np.ones(3)),
-     ValueError, r"centers must be strictly increasing"),
-    ("peak_frequency", lambda: peak_frequency(np.arange(1.0, 6.0), np.ones(5), method="max"),
-     ValueError, r"method must be one of"),
+    (
+        "peak_frequency",
+        lambda: peak_frequency(np.arange(1.0, 6.0), np.full(5, "a")),
+        TypeError,
+        r"curves must be a real numeric array",
+    ),
+    (
+        "peak_frequency",
+        lambda: peak_frequency(np.arange(1.0, 6.0), np.ones(4)),
+        ValueError,
+        r"curves' last axis must match centers \(5 values\)",
+    ),
+    (
+        "peak_frequency",
+        lambda: peak_frequency(np.arange(1.0, 6.0), np.ones((0, 5))),
+        ValueError,
+        r"curves is empty",
+    ),
+    (
+        "peak_frequency",
+        lambda: peak_frequency([1.0, np.nan, 3.0], np.ones(3)),
+        ValueError,
+        r"centers must be finite",
+    ),
+    (
+        "peak_frequency",
+        lambda: peak_frequency([3.0, 2.0, 1.0], np.ones(3)),
+        ValueError,
+        r"centers must be strictly increasing",
+    ),
+    (
+        "peak_frequency",
+        lambda: peak_frequency(np.arange(1.0, 6.0), np.ones(5), method="max"),
+        ValueError,
+        r"method must be one of",
+    ),
     # f0_statistics
-    ("f0_statistics", lambda: f0_statistics(["a", "b"]), TypeError,
-     r"f0 must be an array of frequencies"),
+    (
+        "f0_statistics",
+        lambda: f0_statistics(["a", "b"]),
+        TypeError,
+        r"f0 must be an array of frequencies",
+    ),
     ("f0_statistics", lambda: f0_statistics(None), TypeError, r"f0 must be an array .*NoneType"),
-    ("f0_statistics", lambda: f0_statistics([2.0, -1.0]), ValueError,
-     r"f0 must be positive and finite"),
-    ("f0_statistics", lambda: f0_statistics([2.0, np.inf]), ValueError,
-     r"f0 must be positive and finite"),
+    (
+        "f0_statistics",
+        lambda: f0_statistics([2.0, -1.0]),
+        ValueError,
+        r"f0 must be positive and finite",
+    ),
+    (
+        "f0_statistics",
+        lambda: f0_statistics([2.0, np.inf]),
+        ValueError,
+        r"f0 must be positive and finite",
+    ),
 ]
 
 
-@pytest.mark.parametrize("function, call, error, match", SIGNAL_CASES,
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(SIGNAL_CASES)])
+@pytest.mark.parametrize(
+    "function, call, error, match",
+    SIGNAL_CASES,
+    ids=[f"{c[0]}-{i}" for i, c in enumerate(SIGNAL_CASES)],
+)
 def test_signal_rejects_bad_input(function, call, error, match):
     shared = [R, R_NAN, R_INF, FREQS, SPECTRA]
     before = [a.copy() for a in shared]
@@ -470,70 +676,173 @@ def stream():
 
 
 IO_CASES = [
-    ("fix_length", lambda s: fix_length(np.full(5, "a"), 3), TypeError,
-     r"X must be a real numeric array, got dtype <U1"),
-    ("fix_length", lambda s: fix_length(np.array([1.0, np.nan]), 3), ValueError,
-     r"X must be finite"),
+    (
+        "fix_length",
+        lambda s: fix_length(np.full(5, "a"), 3),
+        TypeError,
+        r"X must be a real numeric array, got dtype <U1",
+    ),
+    (
+        "fix_length",
+        lambda s: fix_length(np.array([1.0, np.nan]), 3),
+        ValueError,
+        r"X must be finite",
+    ),
     ("fix_length", lambda s: fix_length(R, 0), ValueError, r"n_times must be >= 1, got 0"),
     ("fix_length", lambda s: fix_length(R, 2.5), TypeError, r"n_times must be an integer"),
     ("fix_length", lambda s: fix_length(3.0, 2), ValueError, r"X must have at least one axis"),
     ("from_stream", lambda s: from_stream([1, 2]), TypeError, r"stream must be an obspy Stream"),
     ("from_stream", lambda s: from_stream(Stream()), ValueError, r"stream contains no traces"),
-    ("from_stream", lambda s: from_stream(s, fs=0.0), ValueError,
-     r"fs must be positive and finite, got 0\.0"),
-    ("from_stream", lambda s: from_stream(s, fs=True), TypeError, r"fs must be a real number, got bool"),
+    (
+        "from_stream",
+        lambda s: from_stream(s, fs=0.0),
+        ValueError,
+        r"fs must be positive and finite, got 0\.0",
+    ),
+    (
+        "from_stream",
+        lambda s: from_stream(s, fs=True),
+        TypeError,
+        r"fs must be a real number, got bool",
+    ),
     ("from_stream", lambda s: from_stream(s, n_times=0), ValueError, r"n_times must be >= 1"),
-    ("from_stream", lambda s: from_stream(Stream(s[:2])), ValueError,
-     r"station XX.A .*missing component\(s\) Z/U"),
-    ("from_stream", lambda s: from_stream(s, inventory="inv.xml"), TypeError,
-     r"inventory must be an obspy Inventory"),
+    (
+        "from_stream",
+        lambda s: from_stream(Stream(s[:2])),
+        ValueError,
+        r"station XX.A .*missing component\(s\) Z/U",
+    ),
+    (
+        "from_stream",
+        lambda s: from_stream(s, inventory="inv.xml"),
+        TypeError,
+        r"inventory must be an obspy Inventory",
+    ),
     ("to_stream", lambda s: to_stream(R_NAN, ["A", "B"], FS), ValueError, r"Input X contains NaN"),
-    ("to_stream", lambda s: to_stream(R[:, :2], ["A", "B"], FS), ValueError,
-     r"X has 2 channel\(s\)"),
+    (
+        "to_stream",
+        lambda s: to_stream(R[:, :2], ["A", "B"], FS),
+        ValueError,
+        r"X has 2 channel\(s\)",
+    ),
     ("to_stream", lambda s: to_stream(R[None], ["A", "B"], FS), ValueError, r"X must have shape"),
-    ("to_stream", lambda s: to_stream(np.full(R.shape, "a"), ["A", "B"], FS), ValueError,
-     r"X is not a valid array of records: could not convert string"),
-    ("to_stream", lambda s: to_stream(R[:0], [], FS), ValueError,
-     r"X is not a valid array of records: Found array with 0 sample"),
-    ("to_stream", lambda s: to_stream(R, ["A"], FS), ValueError,
-     r"stations has 1 labels but X has 2 records"),
-    ("to_stream", lambda s: to_stream(R, [{"A": 1}, "B"], FS), TypeError,
-     r"stations labels must be strings or numbers"),
+    (
+        "to_stream",
+        lambda s: to_stream(np.full(R.shape, "a"), ["A", "B"], FS),
+        ValueError,
+        r"X is not a valid array of records: could not convert string",
+    ),
+    (
+        "to_stream",
+        lambda s: to_stream(R[:0], [], FS),
+        ValueError,
+        r"X is not a valid array of records: Found array with 0 sample",
+    ),
+    (
+        "to_stream",
+        lambda s: to_stream(R, ["A"], FS),
+        ValueError,
+        r"stations has 1 labels but X has 2 records",
+    ),
+    (
+        "to_stream",
+        lambda s: to_stream(R, [{"A": 1}, "B"], FS),
+        TypeError,
+        r"stations labels must be strings or numbers",
+    ),
     ("to_stream", lambda s: to_stream(R, ["A", 1], FS), TypeError, r"stations mixes label types"),
-    ("to_stream", lambda s: to_stream(R, ["A", "B"], 0.0), ValueError, r"fs must be positive and finite, got 0\.0"),
-    ("to_stream", lambda s: to_stream(R, ["TOOLONGSTATION", "B"], FS), ValueError,
-     r"station code 'TOOLONGSTATION' does not fit SEED"),
-    ("read_records", lambda s: read_records(DATA / "CE.68150.mseed", fs=0.0), ValueError,
-     r"fs must be positive and finite, got 0\.0"),
-    ("read_records", lambda s: read_records(DATA / "CE.68150.mseed", fs=-1.0), ValueError,
-     r"fs must be positive and finite, got -1\.0"),
-    ("read_records", lambda s: read_records(DATA / "CE.68150.mseed", n_times=0), ValueError,
-     r"n_times must be >= 1"),
+    (
+        "to_stream",
+        lambda s: to_stream(R, ["A", "B"], 0.0),
+        ValueError,
+        r"fs must be positive and finite, got 0\.0",
+    ),
+    (
+        "to_stream",
+        lambda s: to_stream(R, ["TOOLONGSTATION", "B"], FS),
+        ValueError,
+        r"station code 'TOOLONGSTATION' does not fit SEED",
+    ),
+    (
+        "read_records",
+        lambda s: read_records(DATA / "CE.68150.mseed", fs=0.0),
+        ValueError,
+        r"fs must be positive and finite, got 0\.0",
+    ),
+    (
+        "read_records",
+        lambda s: read_records(DATA / "CE.68150.mseed", fs=-1.0),
+        ValueError,
+        r"fs must be positive and finite, got -1\.0",
+    ),
+    (
+        "read_records",
+        lambda s: read_records(DATA / "CE.68150.mseed", n_times=0),
+        ValueError,
+        r"n_times must be >= 1",
+    ),
     ("read_records", lambda s: read_records([]), ValueError, r"paths is empty"),
     ("read_records", lambda s: read_records(None), TypeError, r"paths must be a path"),
-    ("read_records", lambda s: read_records(DATA / "absent.mseed"), FileNotFoundError,
-     r"absent\.mseed"),
-    ("make_strong_motion", lambda s: make_strong_motion(n_stations=0), ValueError,
-     r"n_stations must be >= 1, got 0"),
-    ("make_strong_motion", lambda s: make_strong_motion(records_per_station=-1), ValueError,
-     r"records_per_station must be >= 1, got -1"),
-    ("make_strong_motion", lambda s: make_strong_motion(n_stations=2.5), TypeError,
-     r"n_stations must be an integer, got float"),
-    ("make_strong_motion", lambda s: make_strong_motion(fs=0.0), ValueError,
-     r"fs must be positive and finite, got 0\.0"),
-    ("make_strong_motion", lambda s: make_strong_motion(fs=-100.0), ValueError,
-     r"fs must be positive and finite, got -100\.0"),
-    ("make_strong_motion", lambda s: make_strong_motion(fs=30.0), ValueError,
-     r"fs must be at least 40.0 Hz .*below Nyquist"),
-    ("make_strong_motion", lambda s: make_strong_motion(n_times=10), ValueError,
-     r"n_times must be at least 64"),
-    ("make_strong_motion", lambda s: make_strong_motion(region="Z"), ValueError,
-     r"Unknown region 'Z'"),
+    (
+        "read_records",
+        lambda s: read_records(DATA / "absent.mseed"),
+        FileNotFoundError,
+        r"absent\.mseed",
+    ),
+    (
+        "make_strong_motion",
+        lambda s: make_strong_motion(n_stations=0),
+        ValueError,
+        r"n_stations must be >= 1, got 0",
+    ),
+    (
+        "make_strong_motion",
+        lambda s: make_strong_motion(records_per_station=-1),
+        ValueError,
+        r"records_per_station must be >= 1, got -1",
+    ),
+    (
+        "make_strong_motion",
+        lambda s: make_strong_motion(n_stations=2.5),
+        TypeError,
+        r"n_stations must be an integer, got float",
+    ),
+    (
+        "make_strong_motion",
+        lambda s: make_strong_motion(fs=0.0),
+        ValueError,
+        r"fs must be positive and finite, got 0\.0",
+    ),
+    (
+        "make_strong_motion",
+        lambda s: make_strong_motion(fs=-100.0),
+        ValueError,
+        r"fs must be positive and finite, got -100\.0",
+    ),
+    (
+        "make_strong_motion",
+        lambda s: make_strong_motion(fs=30.0),
+        ValueError,
+        r"fs must be at least 40.0 Hz .*below Nyquist",
+    ),
+    (
+        "make_strong_motion",
+        lambda s: make_strong_motion(n_times=10),
+        ValueError,
+        r"n_times must be at least 64",
+    ),
+    (
+        "make_strong_motion",
+        lambda s: make_strong_motion(region="Z"),
+        ValueError,
+        r"Unknown region 'Z'",
+    ),
 ]
 
 
-@pytest.mark.parametrize("function, call, error, match", IO_CASES,
-                         ids=[f"{c[0]}-{i}" for i, c in enumerate(IO_CASES)])
+@pytest.mark.parametrize(
+    "function, call, error, match", IO_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(IO_CASES)]
+)
 def test_io_and_datasets_reject_bad_input(stream, function, call, error, match):
     shared = [R, R_NAN]
     before = [a.copy() for a in shared]
@@ -552,11 +861,13 @@ def test_io_and_datasets_reject_bad_input(stream, function, call, error, match):
 @pytest.fixture(scope="module")
 def cli_files(tmp_path_factory, fitted):
     folder = tmp_path_factory.mktemp("cli-bad")
-    data = make_strong_motion(n_stations=2, records_per_station=2, n_times=N_TIMES * 8,
-                              random_state=0)
+    data = make_strong_motion(
+        n_stations=2, records_per_station=2, n_times=N_TIMES * 8, random_state=0
+    )
     records = folder / "records.mseed"
     to_stream(data.X, [f"XX.{s}" for s in data.stations], data.fs).write(
-        str(records), format="MSEED")
+        str(records), format="MSEED"
+    )
     model = folder / "model.skgen"
     fitted["timesnet"].save(model)
     return folder, records, model
@@ -570,38 +881,90 @@ CLI_CASES = [
     (["hvsr", "{records}", "--n-times", "0"], "n_times must be >= 1, got 0"),
     (["hvsr", "{folder}/absent.mseed"], "absent.mseed"),
     (["hvsr", "{model}"], "model.skgen"),
-    (["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "epochs=-1"],
-     "epochs == -1, must be >= 0"),
-    (["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "fs=0"], "fs == 0, must be > 0"),
-    (["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "n_times=0"],
-     "n_times must be >= 1"),
-    (["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "n_times=512",
-      "--param", "d_model=0"], "d_model == 0, must be >= 1"),
-    (["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "depth=3"],
-     "unknown parameter 'depth'"),
-    (["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "epochs"],
-     "--param expects key=value, got 'epochs'"),
-    (["sample", "--model", "{model}", "--station", "A", "-n", "0", "--out", "{folder}/x.npz"],
-     "n_samples must be >= 1, got 0"),
-    (["sample", "--model", "{model}", "--station", "Z", "--out", "{folder}/x.npz"],
-     "Unknown station 'Z'"),
-    (["sample", "--model", "{model}", "--station", "A", "--out", "{folder}/x.csv"],
-     "--out must end in .mseed, .sac or .npz"),
-    (["sample", "--model", "{folder}/absent.skgen", "--station", "A", "--out", "{folder}/x.npz"],
-     "absent.skgen"),
-    (["sample", "--model", "{records}", "--station", "A", "--out", "{folder}/x.npz"],
-     "records.mseed"),
-    (["add-stations", "{records}", "--model", "{model}", "--out", "{folder}/more.skgen",
-      "--fs", "0"], "fs must be positive and finite, got 0.0"),
-    (["add-stations", "{folder}/absent.mseed", "--model", "{model}", "--out",
-      "{folder}/more.skgen"], "absent.mseed"),
-    (["score", "{records}", "--model", "{model}", "--metric", "accuracy"],
-     "metric must be one of"),
+    (
+        ["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "epochs=-1"],
+        "epochs == -1, must be >= 0",
+    ),
+    (
+        ["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "fs=0"],
+        "fs == 0, must be > 0",
+    ),
+    (
+        ["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "n_times=0"],
+        "n_times must be >= 1",
+    ),
+    (
+        [
+            "fit",
+            "{records}",
+            "--model",
+            "{folder}/new.skgen",
+            "--param",
+            "n_times=512",
+            "--param",
+            "d_model=0",
+        ],
+        "d_model == 0, must be >= 1",
+    ),
+    (
+        ["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "depth=3"],
+        "unknown parameter 'depth'",
+    ),
+    (
+        ["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "epochs"],
+        "--param expects key=value, got 'epochs'",
+    ),
+    (
+        ["sample", "--model", "{model}", "--station", "A", "-n", "0", "--out", "{folder}/x.npz"],
+        "n_samples must be >= 1, got 0",
+    ),
+    (
+        ["sample", "--model", "{model}", "--station", "Z", "--out", "{folder}/x.npz"],
+        "Unknown station 'Z'",
+    ),
+    (
+        ["sample", "--model", "{model}", "--station", "A", "--out", "{folder}/x.csv"],
+        "--out must end in .mseed, .sac or .npz",
+    ),
+    (
+        ["sample", "--model", "{folder}/absent.skgen", "--station", "A", "--out", "{folder}/x.npz"],
+        "absent.skgen",
+    ),
+    (
+        ["sample", "--model", "{records}", "--station", "A", "--out", "{folder}/x.npz"],
+        "records.mseed",
+    ),
+    (
+        [
+            "add-stations",
+            "{records}",
+            "--model",
+            "{model}",
+            "--out",
+            "{folder}/more.skgen",
+            "--fs",
+            "0",
+        ],
+        "fs must be positive and finite, got 0.0",
+    ),
+    (
+        [
+            "add-stations",
+            "{folder}/absent.mseed",
+            "--model",
+            "{model}",
+            "--out",
+            "{folder}/more.skgen",
+        ],
+        "absent.mseed",
+    ),
+    (["score", "{records}", "--model", "{model}", "--metric", "accuracy"], "metric must be one of"),
 ]
 
 
-@pytest.mark.parametrize("argv, message", CLI_CASES, ids=[" ".join(c[0][:2] + c[0][-2:])
-                                                          for c in CLI_CASES])
+@pytest.mark.parametrize(
+    "argv, message", CLI_CASES, ids=[" ".join(c[0][:2] + c[0][-2:]) for c in CLI_CASES]
+)
 def test_cli_user_mistakes_are_one_line(cli_files, fitted, capsys, monkeypatch, argv, message):
     folder, records, model = cli_files
     monkeypatch.delenv("SKGEN_DEBUG", raising=False)
@@ -618,12 +981,15 @@ def test_cli_user_mistakes_are_one_line(cli_files, fitted, capsys, monkeypatch, 
     assert not (folder / "new.skgen").exists() and not (folder / "more.skgen").exists()
 
 
-@pytest.mark.parametrize("argv", [
-    ["sample", "--model", "m.skgen", "--station", "A", "--out", "x.npz", "-n", "many"],
-    ["hvsr"],
-    ["hvsr", "r.mseed", "--kernel", "boxcar"],
-    ["unknown-command"],
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["sample", "--model", "m.skgen", "--station", "A", "--out", "x.npz", "-n", "many"],
+        ["hvsr"],
+        ["hvsr", "r.mseed", "--kernel", "boxcar"],
+        ["unknown-command"],
+    ],
+)
 def test_cli_argument_errors_exit_2(capsys, argv):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
@@ -633,9 +999,12 @@ def test_cli_argument_errors_exit_2(capsys, argv):
 
 # -- property tests and reader fuzzing beyond test_signal / test_io ----------------
 @settings(max_examples=25, deadline=None, derandomize=True)
-@given(X=arrays(np.float64, (3, 256),
-                elements=st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)),
-       scale=st.floats(1e-3, 1e3))
+@given(
+    X=arrays(
+        np.float64, (3, 256), elements=st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False)
+    ),
+    scale=st.floats(1e-3, 1e3),
+)
 def test_property_any_finite_record(X, scale):
     """Any finite record whose channels are not straight lines (their
     detrended spectra are not zero) gives a finite, positive HVSR, invariant
@@ -719,7 +1088,9 @@ def test_reader_fuzzing_never_hangs_or_crashes(tmp_path):
     hang (timeout) or an interpreter crash (signal) into a test failure."""
     result = subprocess.run(
         [sys.executable, "-c", _FUZZ_SCRIPT, str(tmp_path), "0", "40"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     counts = json.loads(result.stdout.strip().splitlines()[-1])
@@ -732,8 +1103,10 @@ def test_steim_checksum_failure_is_corruption(tmp_path):
     which obspy only warns about while returning the garbled samples."""
     rng = np.random.default_rng(3)
     traces = [
-        Trace((rng.standard_normal(3000) * 1000).astype(np.int32), header={
-            "network": "XX", "station": "A", "channel": f"HN{c}", "sampling_rate": FS})
+        Trace(
+            (rng.standard_normal(3000) * 1000).astype(np.int32),
+            header={"network": "XX", "station": "A", "channel": f"HN{c}", "sampling_rate": FS},
+        )
         for c in "ENZ"
     ]
     path = tmp_path / "steim.mseed"

@@ -5,10 +5,10 @@ import pickle
 
 import numpy as np
 import pytest
+from conftest import ResamplingGenerator
 from sklearn.base import clone
 
 from skgen._validation import check_parameter, check_records, check_stations
-from conftest import ResamplingGenerator
 
 
 def _data(n_stations=3, per_station=4, n_times=64, seed=0):
@@ -102,8 +102,15 @@ def test_fit_validates_before_training():
 
 
 class _FailingGenerator(ResamplingGenerator):
-    def __init__(self, n_times=None, fs=100.0, shuffle_stations=False,
-                 device="cpu", random_state=None, fail=None):
+    def __init__(
+        self,
+        n_times=None,
+        fs=100.0,
+        shuffle_stations=False,
+        device="cpu",
+        random_state=None,
+        fail=None,
+    ):
         super().__init__(n_times, fs, shuffle_stations, device, random_state)
         self.fail = fail
 
@@ -164,7 +171,9 @@ def test_with_bank_returns_copy_and_leaves_original():
 def test_sample_errors_name_the_problem():
     X, stations = _data()
     gen = ResamplingGenerator().fit(X, stations)
-    with pytest.raises(ValueError, match=r"Unknown station 'nope'; known stations: 'S0', 'S1', 'S2'"):
+    with pytest.raises(
+        ValueError, match=r"Unknown station 'nope'; known stations: 'S0', 'S1', 'S2'"
+    ):
         gen.sample("nope")
     with pytest.raises(ValueError, match="n_samples must be >= 1"):
         gen.sample("S0", 0)
@@ -188,7 +197,9 @@ def test_pickle_and_clone():
     X, stations = _data()
     gen = ResamplingGenerator(random_state=1).fit(X, stations)
     loaded = pickle.loads(pickle.dumps(gen))
-    np.testing.assert_array_equal(loaded.sample("S2", 3, random_state=0), gen.sample("S2", 3, random_state=0))
+    np.testing.assert_array_equal(
+        loaded.sample("S2", 3, random_state=0), gen.sample("S2", 3, random_state=0)
+    )
     assert clone(gen).get_params() == gen.get_params()
     assert not hasattr(clone(gen), "bank_")
 
@@ -211,7 +222,9 @@ def test_check_parameter_is_strict(value, kind, kwargs, error, match):
 
 def test_check_parameter_accepts_valid_values():
     assert check_parameter(3, "p", numbers.Integral, min_val=1) == 3
-    assert check_parameter(float("inf"), "p", numbers.Real, min_val=0, allow_inf=True) == float("inf")
+    assert check_parameter(float("inf"), "p", numbers.Real, min_val=0, allow_inf=True) == float(
+        "inf"
+    )
 
 
 def test_usable_device_falls_back_with_a_warning(monkeypatch):
@@ -248,4 +261,4 @@ def test_numpy_layers_load_without_torch_or_estimators():
 
     assert skgen.TimesNetGenerator.__name__ == "TimesNetGenerator"
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
-        skgen.nope
+        skgen.nope  # noqa: B018 (the attribute access is what raises)

@@ -60,8 +60,9 @@ def test_unreadable_file_is_one_line(tmp_path, capsys):
 
 
 def test_console_entry_point_runs():
-    result = subprocess.run([sys.executable, "-m", "skgen", "--help"],
-                            capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "skgen", "--help"], capture_output=True, text=True, check=True
+    )
     for command in ("demo", "hvsr", "fit", "add-stations", "sample", "score"):
         assert command in result.stdout
 
@@ -71,13 +72,30 @@ def test_sample_reaches_integer_station_labels(tmp_path, capsys):
 
     data = make_strong_motion(n_stations=2, records_per_station=2, n_times=256, random_state=0)
     labels = np.repeat([7, 12], 2)
-    gen = TimesNetGenerator(n_times=256, d_model=4, d_ff=4, num_kernels=1, epochs=1,
-                            noise_epochs=0, random_state=0).fit(data.X, labels)
+    gen = TimesNetGenerator(
+        n_times=256, d_model=4, d_ff=4, num_kernels=1, epochs=1, noise_epochs=0, random_state=0
+    ).fit(data.X, labels)
     model = tmp_path / "int.skgen"
     gen.save(model)
     out = tmp_path / "x.npz"
-    assert main(["sample", "--model", str(model), "--station", "12", "-n", "2",
-                 "--out", str(out), "--seed", "3"]) == 0
+    assert (
+        main(
+            [
+                "sample",
+                "--model",
+                str(model),
+                "--station",
+                "12",
+                "-n",
+                "2",
+                "--out",
+                str(out),
+                "--seed",
+                "3",
+            ]
+        )
+        == 0
+    )
     np.testing.assert_array_equal(np.load(out)["X"], load(model).sample(12, 2, random_state=3))
     assert main(["sample", "--model", str(model), "--station", "5", "--out", str(out)]) == 2
     assert "Unknown station '5'" in capsys.readouterr().err
@@ -85,6 +103,8 @@ def test_sample_reaches_integer_station_labels(tmp_path, capsys):
 
 def test_fit_refuses_n_times_none_from_files(tmp_path, capsys, mseed_file):
     path, _ = mseed_file
-    assert main(["fit", str(path), "--model", str(tmp_path / "m.skgen"),
-                 "--param", "n_times=None"]) == 2
+    assert (
+        main(["fit", str(path), "--model", str(tmp_path / "m.skgen"), "--param", "n_times=None"])
+        == 2
+    )
     assert "--param n_times=None cannot be used with files" in capsys.readouterr().err

@@ -28,11 +28,28 @@ FS = 100.0
 
 # Tiny networks: one epoch on 8 records of 512 samples takes about a second.
 PARAMS = {
-    "timesnet": ["n_times=512", "d_model=4", "d_ff=8", "epochs=1", "noise_epochs=0",
-                 "batch_size=8", "random_state=0", "verbose=0"],
-    "cvae": ["n_times=512", "n_fft=64", "hop_length=16", "channels=(4, 8)",
-             "latent_dim=4", "epochs=1", "batch_size=8", "griffin_lim_iters=2",
-             "random_state=0", "verbose=0"],
+    "timesnet": [
+        "n_times=512",
+        "d_model=4",
+        "d_ff=8",
+        "epochs=1",
+        "noise_epochs=0",
+        "batch_size=8",
+        "random_state=0",
+        "verbose=0",
+    ],
+    "cvae": [
+        "n_times=512",
+        "n_fft=64",
+        "hop_length=16",
+        "channels=(4, 8)",
+        "latent_dim=4",
+        "epochs=1",
+        "batch_size=8",
+        "griffin_lim_iters=2",
+        "random_state=0",
+        "verbose=0",
+    ],
 }
 
 
@@ -48,8 +65,14 @@ def folder(tmp_path_factory):
     """A.mseed and B.mseed: two regions, 2 stations x 4 records each."""
     path = tmp_path_factory.mktemp("skgen-cli")
     for region, seed in (("A", 0), ("B", 1)):
-        data = make_strong_motion(n_stations=2, records_per_station=4, region=region,
-                                  n_times=N_TIMES, fs=FS, random_state=seed)
+        data = make_strong_motion(
+            n_stations=2,
+            records_per_station=4,
+            region=region,
+            n_times=N_TIMES,
+            fs=FS,
+            random_state=seed,
+        )
         # SEED station codes hold at most 5 characters: "XX.A00".
         labels = [f"XX.{s}" for s in data.stations]
         to_stream(data.X, labels, FS).write(str(path / f"{region}.mseed"), format="MSEED")
@@ -67,8 +90,19 @@ def fitted_models(folder):
         for pair in params:
             argv += ["--param", pair]
         assert main([str(a) for a in argv]) == 0
-        assert main(["add-stations", str(folder / "B.mseed"), "--model", str(fitted),
-                     "--out", str(both)]) == 0
+        assert (
+            main(
+                [
+                    "add-stations",
+                    str(folder / "B.mseed"),
+                    "--model",
+                    str(fitted),
+                    "--out",
+                    str(both),
+                ]
+            )
+            == 0
+        )
         models[name] = (name, fitted, both)
     return models
 
@@ -81,8 +115,7 @@ def models(request, fitted_models):
 def test_fit_saves_a_model_with_the_given_parameters(models):
     name, fitted, _ = models
     generator = skgen.load(fitted)
-    expected = {"timesnet": skgen.TimesNetGenerator,
-                "cvae": skgen.SpectrogramCVAEGenerator}[name]
+    expected = {"timesnet": skgen.TimesNetGenerator, "cvae": skgen.SpectrogramCVAEGenerator}[name]
     assert type(generator) is expected
     assert list(generator.stations_) == ["XX.A00", "XX.A01"]
     assert generator.n_times_ == N_TIMES
@@ -120,7 +153,8 @@ def test_sample_writes_mseed_sac_and_npz(models, tmp_path, capsys):
     mseed = obspy.read(str(tmp_path / "gen.mseed"))
     sac_files = sorted(tmp_path.glob("gen.*.sac"))
     assert [p.name for p in sac_files] == [
-        f"gen.{i}.{c}.sac" for i in (1, 2) for c in ("HNE", "HNN", "HNZ")]
+        f"gen.{i}.{c}.sac" for i in (1, 2) for c in ("HNE", "HNN", "HNZ")
+    ]
     sac = obspy.Stream()
     for path in sac_files:
         sac += obspy.read(str(path), format="SAC")
@@ -144,8 +178,9 @@ def test_sample_writes_mseed_sac_and_npz(models, tmp_path, capsys):
 def test_score_report_writes_metrics_json(models, folder, tmp_path, capsys):
     _, _, both = models
     data = [folder / "A.mseed", folder / "B.mseed"]
-    status, out, err = run(["score", *data, "--model", both, "--report", tmp_path / "report"],
-                           capsys)
+    status, out, err = run(
+        ["score", *data, "--model", both, "--report", tmp_path / "report"], capsys
+    )
     assert status == 0, err
     assert "report written to" in out and "alignment" in out
     content = json.loads((tmp_path / "report" / "metrics.json").read_text())
@@ -181,8 +216,10 @@ def mistakes(folder, model):
         (sample + ["--station", "XX.Z99", "--out", folder / "x.npz"], "XX.Z99"),
         (sample + ["--station", "XX.A00", "--out", folder / "x.wav"], "x.wav"),
         (sample + ["--station", "XX.A00", "--out", folder / "x.npz", "-n", 0], "n_samples"),
-        (["sample", "--model", text, "--station", "XX.A00", "--out", folder / "x.npz"],
-         "notes.txt"),
+        (
+            ["sample", "--model", text, "--station", "XX.A00", "--out", folder / "x.npz"],
+            "notes.txt",
+        ),
         (["score", garbage, "--model", model], "garbage.mseed"),
         (["add-stations", text, "--model", model], "notes.txt"),
         (["hvsr", folder / "missing.mseed"], "missing.mseed"),
@@ -208,24 +245,55 @@ def test_user_mistakes_are_one_line(folder, timesnet_model, capsys, monkeypatch)
 def test_debug_variable_shows_the_traceback(folder, timesnet_model, monkeypatch):
     monkeypatch.setenv("SKGEN_DEBUG", "1")
     with pytest.raises(ValueError, match="Unknown station 'XX.Z99'"):
-        main(["sample", "--model", str(timesnet_model), "--station", "XX.Z99",
-              "--out", str(folder / "x.npz")])
+        main(
+            [
+                "sample",
+                "--model",
+                str(timesnet_model),
+                "--station",
+                "XX.Z99",
+                "--out",
+                str(folder / "x.npz"),
+            ]
+        )
 
 
 def test_python_dash_m_skgen(folder, timesnet_model, tmp_path):
     """The module entry point, in a fresh interpreter, outside the repository."""
     env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS="1")
     env.pop("SKGEN_DEBUG", None)
-    command = [sys.executable, "-m", "skgen", "sample", "--model", str(timesnet_model),
-               "-n", "1", "--seed", "0"]
-    ok = subprocess.run(command + ["--station", "XX.A01", "--out", "one.mseed"],
-                        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    command = [
+        sys.executable,
+        "-m",
+        "skgen",
+        "sample",
+        "--model",
+        str(timesnet_model),
+        "-n",
+        "1",
+        "--seed",
+        "0",
+    ]
+    ok = subprocess.run(
+        command + ["--station", "XX.A01", "--out", "one.mseed"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert ok.returncode == 0, ok.stderr
     stream = obspy.read(str(tmp_path / "one.mseed"))
     assert [tr.id for tr in stream] == ["XX.A01..HNE", "XX.A01..HNN", "XX.A01..HNZ"]
 
-    bad = subprocess.run(command + ["--station", "XX.Q00", "--out", "two.mseed"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    bad = subprocess.run(
+        command + ["--station", "XX.Q00", "--out", "two.mseed"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert bad.returncode == 2
     assert bad.stderr.strip().splitlines() == [bad.stderr.strip()]
     assert "XX.Q00" in bad.stderr and "Traceback" not in bad.stderr

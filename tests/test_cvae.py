@@ -5,19 +5,26 @@ import pickle
 import numpy as np
 import pytest
 import torch
+from conftest import EXPECTED_FAILED_CHECKS
 from scipy import signal
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import check_estimator
-
-from conftest import EXPECTED_FAILED_CHECKS
 
 from skgen._cvae import SpectrogramCVAEGenerator, station_gaussian
 from skgen.nn.cvae import SpectrogramCVAE, kl_divergence
 from skgen.nn.griffin_lim import griffin_lim, istft, spectral_convergence, stft
 
 FS = 100.0
-TINY = dict(n_times=400, n_fft=64, hop_length=16, channels=(4, 8), latent_dim=4,
-            epochs=2, batch_size=8, griffin_lim_iters=4)
+TINY = dict(
+    n_times=400,
+    n_fft=64,
+    hop_length=16,
+    channels=(4, 8),
+    latent_dim=4,
+    epochs=2,
+    batch_size=8,
+    griffin_lim_iters=4,
+)
 
 
 def _records(n_stations=2, per_station=4, n_times=400, seed=0):
@@ -25,8 +32,7 @@ def _records(n_stations=2, per_station=4, n_times=400, seed=0):
     rng = np.random.default_rng(seed)
     X, stations = [], []
     for s in range(n_stations):
-        sos = signal.butter(4, [4.0 + 12 * s, 8.0 + 12 * s], "bandpass", fs=FS,
-                            output="sos")
+        sos = signal.butter(4, [4.0 + 12 * s, 8.0 + 12 * s], "bandpass", fs=FS, output="sos")
         for _ in range(per_station):
             noise = rng.standard_normal((3, n_times))
             noise[:2] = 3 * signal.sosfilt(sos, noise[:2])
@@ -52,8 +58,9 @@ def test_stft_matches_scipy():
     x = _chirp_and_sines(1000)
     ours = stft(x, 128, 16).numpy()
     # scipy scales by 1 / sum(window) and uses the same zero-padded centring.
-    _, _, ref = signal.stft(x.numpy(), nperseg=128, noverlap=112, window="hann",
-                            boundary="zeros", padded=True)
+    _, _, ref = signal.stft(
+        x.numpy(), nperseg=128, noverlap=112, window="hann", boundary="zeros", padded=True
+    )
     ref = ref[:, : ours.shape[1]] * signal.get_window("hann", 128).sum()
     assert ours.shape == (65, 1 + 1000 // 16)
     np.testing.assert_allclose(ours, ref, atol=1e-9)
@@ -70,15 +77,27 @@ def test_istft_inverts_stft_for_any_length(n_times):
 def test_griffin_lim_recovers_magnitude():
     x = _chirp_and_sines()
     magnitude = stft(x, 128, 16).abs()
-    estimate = griffin_lim(magnitude, 128, 16, n_iter=100, length=len(x),
-                           generator=torch.Generator().manual_seed(0))
+    estimate = griffin_lim(
+        magnitude, 128, 16, n_iter=100, length=len(x), generator=torch.Generator().manual_seed(0)
+    )
     assert estimate.shape == x.shape and estimate.dtype == x.dtype
     error = spectral_convergence(magnitude, stft(estimate, 128, 16).abs())
     assert error < 0.05
     start = spectral_convergence(
-        magnitude, stft(griffin_lim(magnitude, 128, 16, n_iter=0, length=len(x),
-                                    generator=torch.Generator().manual_seed(0)),
-                        128, 16).abs())
+        magnitude,
+        stft(
+            griffin_lim(
+                magnitude,
+                128,
+                16,
+                n_iter=0,
+                length=len(x),
+                generator=torch.Generator().manual_seed(0),
+            ),
+            128,
+            16,
+        ).abs(),
+    )
     assert start > 0.3
 
 
@@ -87,8 +106,15 @@ def test_fast_griffin_lim_beats_plain_at_equal_iterations():
     magnitude = stft(x, 128, 16).abs()
 
     def error(momentum):
-        estimate = griffin_lim(magnitude, 128, 16, n_iter=32, length=len(x),
-                               momentum=momentum, generator=torch.Generator().manual_seed(0))
+        estimate = griffin_lim(
+            magnitude,
+            128,
+            16,
+            n_iter=32,
+            length=len(x),
+            momentum=momentum,
+            generator=torch.Generator().manual_seed(0),
+        )
         return spectral_convergence(magnitude, stft(estimate, 128, 16).abs())
 
     assert error(0.99) < 0.75 * error(0.0)
@@ -192,9 +218,20 @@ def test_fit_attributes_and_sample_shapes(fitted):
 
 def test_standardisation_learned_from_training_spectrograms(fitted):
     gen, X, _ = fitted
-    log_magnitude = np.log(np.abs(signal.stft(
-        X, nperseg=64, noverlap=48, window="hann", boundary="zeros", padded=True,
-    )[2][..., : 1 + 400 // 16] * signal.get_window("hann", 64).sum()) + gen.magnitude_floor_)
+    log_magnitude = np.log(
+        np.abs(
+            signal.stft(
+                X,
+                nperseg=64,
+                noverlap=48,
+                window="hann",
+                boundary="zeros",
+                padded=True,
+            )[2][..., : 1 + 400 // 16]
+            * signal.get_window("hann", 64).sum()
+        )
+        + gen.magnitude_floor_
+    )
     np.testing.assert_allclose(gen.spectrogram_mean_, log_magnitude.mean(), rtol=1e-4)
     np.testing.assert_allclose(gen.spectrogram_std_, log_magnitude.std(), rtol=1e-4)
 
@@ -202,8 +239,17 @@ def test_standardisation_learned_from_training_spectrograms(fitted):
 def test_learns_station_spectra():
     X, stations = _records(per_station=6)
     gen = SpectrogramCVAEGenerator(
-        **(TINY | dict(channels=(8, 16), latent_dim=2, epochs=60, lr=3e-3, batch_size=4,
-                       griffin_lim_iters=16)),
+        **(
+            TINY
+            | dict(
+                channels=(8, 16),
+                latent_dim=2,
+                epochs=60,
+                lr=3e-3,
+                batch_size=4,
+                griffin_lim_iters=16,
+            )
+        ),
         random_state=0,
     ).fit(X, stations)
     assert gen.history_["reconstruction"][-1] < 0.5 * gen.history_["reconstruction"][0]
@@ -223,13 +269,14 @@ def test_learns_station_spectra():
 def test_same_seed_same_model_and_samples(fitted):
     gen, X, stations = fitted
     again = clone(gen).fit(X, stations)
-    for (name, a), b in zip(gen.module_.state_dict().items(),
-                            again.module_.state_dict().values()):
+    for (name, a), b in zip(gen.module_.state_dict().items(), again.module_.state_dict().values()):
         torch.testing.assert_close(a, b, rtol=0, atol=0, msg=name)
-    np.testing.assert_array_equal(gen.sample("S0", 2, random_state=3),
-                                  again.sample("S0", 2, random_state=3))
-    assert not np.array_equal(gen.sample("S0", 2, random_state=3),
-                              gen.sample("S0", 2, random_state=4))
+    np.testing.assert_array_equal(
+        gen.sample("S0", 2, random_state=3), again.sample("S0", 2, random_state=3)
+    )
+    assert not np.array_equal(
+        gen.sample("S0", 2, random_state=3), gen.sample("S0", 2, random_state=4)
+    )
     other = clone(gen).set_params(random_state=1).fit(X, stations)
     assert not torch.equal(other.module_.mean_head.weight, gen.module_.mean_head.weight)
 
@@ -272,8 +319,9 @@ def test_reconstruct(fitted):
 def test_pickle_round_trip_gives_identical_samples(fitted):
     gen, _, _ = fitted
     loaded = pickle.loads(pickle.dumps(gen))
-    np.testing.assert_array_equal(loaded.sample("S1", 2, random_state=7),
-                                  gen.sample("S1", 2, random_state=7))
+    np.testing.assert_array_equal(
+        loaded.sample("S1", 2, random_state=7), gen.sample("S1", 2, random_state=7)
+    )
 
 
 def test_two_dimensional_input_is_single_channel():
@@ -326,8 +374,15 @@ def test_failed_fit_keeps_previous_model(fitted):
 
 def test_sklearn_estimator_checks():
     check_estimator(
-        SpectrogramCVAEGenerator(n_times=None, n_fft=16, hop_length=4, channels=(2, 2),
-                                 latent_dim=2, epochs=1, griffin_lim_iters=1),
+        SpectrogramCVAEGenerator(
+            n_times=None,
+            n_fft=16,
+            hop_length=4,
+            channels=(2, 2),
+            latent_dim=2,
+            epochs=1,
+            griffin_lim_iters=1,
+        ),
         expected_failed_checks=EXPECTED_FAILED_CHECKS,
     )
 
@@ -355,8 +410,9 @@ def test_interrupted_fit_resumes_from_checkpoint(tmp_path, monkeypatch):
     monkeypatch.undo()
     gen.fit(X, stations)
     assert not path.exists()
-    for (name, a), b in zip(reference.module_.state_dict().items(),
-                            gen.module_.state_dict().values()):
+    for (name, a), b in zip(
+        reference.module_.state_dict().items(), gen.module_.state_dict().values()
+    ):
         torch.testing.assert_close(a, b, rtol=0, atol=0, msg=name)
     assert gen.history_["loss"] == reference.history_["loss"]
     assert np.isnan(gen.history_["kl"][0]) and not np.isnan(gen.history_["kl"][1])

@@ -4,8 +4,7 @@ import numpy as np
 import pytest
 from sklearn.utils import Bunch
 
-from skgen.datasets import (REGIONS, SITE_RANGES, _layer_transfer, _shaped_noise,
-                            make_strong_motion)
+from skgen.datasets import REGIONS, SITE_RANGES, _layer_transfer, _shaped_noise, make_strong_motion
 from skgen.signal import hvsr, peak_frequency, pga
 
 
@@ -48,19 +47,18 @@ def test_layer_transfer_function_matches_closed_form():
 
 
 def test_bunch_fields_shapes_and_dtypes():
-    data = make_strong_motion(n_stations=3, records_per_station=4, region="B",
-                              n_times=1000, fs=50.0, random_state=1)
+    data = make_strong_motion(
+        n_stations=3, records_per_station=4, region="B", n_times=1000, fs=50.0, random_state=1
+    )
     assert isinstance(data, Bunch)
-    assert {"X", "stations", "f0", "region", "magnitude", "distance", "fs",
-            "DESCR"} <= set(data)
+    assert {"X", "stations", "f0", "region", "magnitude", "distance", "fs", "DESCR"} <= set(data)
     assert data.X.shape == (12, 3, 1000)
     assert data.X.dtype == np.float32
     assert np.isfinite(data.X).all()
     assert data.stations.shape == (12,)
     assert list(data.stations) == ["B00"] * 4 + ["B01"] * 4 + ["B02"] * 4
     assert set(data.f0) == {"B00", "B01", "B02"}
-    assert all(type(label) is str and type(value) is float
-               for label, value in data.f0.items())
+    assert all(type(label) is str and type(value) is float for label, value in data.f0.items())
     assert data.region == "B"
     assert data.fs == 50.0
     assert data.magnitude.shape == data.distance.shape == (12,)
@@ -88,8 +86,7 @@ def test_station_labels_are_unique_across_regions(both_regions):
 
 
 def test_wide_station_labels():
-    data = make_strong_motion(n_stations=101, records_per_station=1, n_times=256,
-                              random_state=0)
+    data = make_strong_motion(n_stations=101, records_per_station=1, n_times=256, random_state=0)
     assert data.stations[0] == "A000" and data.stations[-1] == "A100"
     assert len(set(data.stations)) == 101
 
@@ -109,10 +106,8 @@ def test_same_seed_same_data_different_seed_different_data():
 def test_records_more_than_one_chunk_are_reproducible():
     # More records than one internal chunk: the data must not depend on chunking
     # bugs such as reusing the noise of the first chunk.
-    data = make_strong_motion(n_stations=1, records_per_station=70, n_times=512,
-                              random_state=3)
-    again = make_strong_motion(n_stations=1, records_per_station=70, n_times=512,
-                               random_state=3)
+    data = make_strong_motion(n_stations=1, records_per_station=70, n_times=512, random_state=3)
+    again = make_strong_motion(n_stations=1, records_per_station=70, n_times=512, random_state=3)
     np.testing.assert_array_equal(data.X, again.X)
     rms = np.sqrt(np.mean(data.X.astype(float) ** 2, axis=(1, 2)))
     assert np.unique(rms).size == 70
@@ -140,10 +135,10 @@ def test_hvsr_of_one_station_peaks_only_near_its_f0():
 
 def test_pga_grows_with_magnitude_and_falls_with_distance(default_data):
     peak = pga(default_data.X)
-    design = np.column_stack([np.ones_like(peak), default_data.magnitude,
-                              np.log10(default_data.distance)])
-    _, per_magnitude, per_log_distance = np.linalg.lstsq(
-        design, np.log10(peak), rcond=None)[0]
+    design = np.column_stack(
+        [np.ones_like(peak), default_data.magnitude, np.log10(default_data.distance)]
+    )
+    _, per_magnitude, per_log_distance = np.linalg.lstsq(design, np.log10(peak), rcond=None)[0]
     # Empirical ground-motion models for moderate events: log10 PGA rises by
     # roughly 0.3-0.8 per magnitude unit and decays like R^-1 to R^-1.7.
     assert 0.2 < per_magnitude < 1.0
@@ -182,21 +177,19 @@ def test_p_wave_arrives_first_and_mostly_on_the_vertical():
     preset = REGIONS["A"]
     s_minus_p = data.distance * (1 / preset["beta"] - 1 / preset["alpha"])
     envelope = np.abs(data.X.astype(float))
-    p_onset = np.argmax(envelope[:, 2] > 0.05 * envelope[:, 2].max(axis=-1, keepdims=True),
-                        axis=-1)
+    p_onset = np.argmax(envelope[:, 2] > 0.05 * envelope[:, 2].max(axis=-1, keepdims=True), axis=-1)
     s_peak = envelope[:, :2].max(axis=1).argmax(axis=-1)
     # The horizontal S-wave peak comes at least the S-P time after the P onset.
     assert np.all((s_peak - p_onset) / data.fs > 0.8 * s_minus_p)
     # Over the first half of the S-P interval the vertical dominates.
     for record, start, delay in zip(envelope, p_onset, s_minus_p):
-        p_window = record[:, start:start + int(0.5 * delay * data.fs)]
+        p_window = record[:, start : start + int(0.5 * delay * data.fs)]
         assert p_window[2].max() > 1.3 * p_window[:2].max()
 
 
 def test_short_records_keep_the_s_wave():
     long = make_strong_motion(n_stations=1, records_per_station=5, random_state=5)
-    short = make_strong_motion(n_stations=1, records_per_station=5, n_times=300,
-                               random_state=5)
+    short = make_strong_motion(n_stations=1, records_per_station=5, n_times=300, random_state=5)
     np.testing.assert_array_equal(long.magnitude, short.magnitude)
     # The strongest shaking sits inside the short record (not cut at an edge),
     # so its PGA is of the same order as the full record's; a record holding
@@ -208,9 +201,9 @@ def test_short_records_keep_the_s_wave():
 
 
 def test_does_not_touch_global_random_state():
-    state = np.random.get_state()[1].copy()
+    state = np.random.get_state()[1]  # noqa: NPY002 (the legacy global state is what is checked).copy()
     make_strong_motion(n_stations=1, records_per_station=2, n_times=256, random_state=0)
-    np.testing.assert_array_equal(np.random.get_state()[1], state)
+    np.testing.assert_array_equal(np.random.get_state()[1], state)  # noqa: NPY002
 
 
 @pytest.mark.parametrize(
@@ -220,7 +213,11 @@ def test_does_not_touch_global_random_state():
         ({"n_stations": 2.0}, TypeError, "n_stations must be an integer, got float"),
         ({"n_stations": True}, TypeError, "n_stations must be an integer, got bool"),
         ({"records_per_station": -1}, ValueError, "records_per_station must be >= 1, got -1"),
-        ({"records_per_station": "5"}, TypeError, "records_per_station must be an integer, got str"),
+        (
+            {"records_per_station": "5"},
+            TypeError,
+            "records_per_station must be an integer, got str",
+        ),
         ({"n_times": 10}, ValueError, "n_times must be at least 64"),
         ({"n_times": 600.0}, TypeError, "n_times must be an integer, got float"),
         ({"fs": 0.0}, ValueError, "fs must be positive and finite, got 0.0"),
@@ -237,7 +234,12 @@ def test_bad_arguments_raise(kwargs, error, match):
 
 
 def test_numpy_integers_are_accepted():
-    data = make_strong_motion(n_stations=np.int64(2), records_per_station=np.int32(2),
-                              n_times=np.int64(256), fs=np.float32(100.0), random_state=0)
+    data = make_strong_motion(
+        n_stations=np.int64(2),
+        records_per_station=np.int32(2),
+        n_times=np.int64(256),
+        fs=np.float32(100.0),
+        random_state=0,
+    )
     assert data.X.shape == (4, 3, 256)
     assert type(data.fs) is float

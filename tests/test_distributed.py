@@ -28,10 +28,29 @@ from skgen.io import read_records, to_stream
 N_TIMES = 64
 # Dropout 0 and no noise injection: a loss without randomness, so the world
 # size cannot change the result.
-EXACT = dict(n_times=N_TIMES, d_model=4, d_ff=8, e_layers=1, num_kernels=2,
-             dropout=0.0, epochs=3, noise_epochs=0, batch_size=4, random_state=0)
-CLI_PARAMS = dict(n_times=256, d_model=4, d_ff=4, e_layers=1, num_kernels=2,
-                  epochs=2, noise_epochs=0, batch_size=4, random_state=1)
+EXACT = dict(
+    n_times=N_TIMES,
+    d_model=4,
+    d_ff=8,
+    e_layers=1,
+    num_kernels=2,
+    dropout=0.0,
+    epochs=3,
+    noise_epochs=0,
+    batch_size=4,
+    random_state=0,
+)
+CLI_PARAMS = dict(
+    n_times=256,
+    d_model=4,
+    d_ff=4,
+    e_layers=1,
+    num_kernels=2,
+    epochs=2,
+    noise_epochs=0,
+    batch_size=4,
+    random_state=1,
+)
 
 
 def _records():
@@ -60,13 +79,21 @@ def _free_port():
 
 def _torchrun(*args, cwd):
     """Run ``torchrun --nproc-per-node 2 ARGS`` on loopback; fail with its output."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("RANK", "WORLD_SIZE", "LOCAL_RANK")}
+    env = {k: v for k, v in os.environ.items() if k not in ("RANK", "WORLD_SIZE", "LOCAL_RANK")}
     env.update(MASTER_ADDR="127.0.0.1", OMP_NUM_THREADS="1")
-    command = [sys.executable, "-m", "torch.distributed.run", "--nproc-per-node", "2",
-               "--master-addr", "127.0.0.1", "--master-port", str(_free_port()), *args]
-    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True,
-                            timeout=120)
+    command = [
+        sys.executable,
+        "-m",
+        "torch.distributed.run",
+        "--nproc-per-node",
+        "2",
+        "--master-addr",
+        "127.0.0.1",
+        "--master-port",
+        str(_free_port()),
+        *args,
+    ]
+    result = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return result
 
@@ -76,10 +103,10 @@ def ranks(tmp_path_factory):
     """What each of the 2 torchrun ranks fitted (see ``_worker``), and the
     output of the run."""
     folder = tmp_path_factory.mktemp("ddp")
-    data = make_strong_motion(n_stations=2, records_per_station=4, n_times=256,
-                              random_state=0)
+    data = make_strong_motion(n_stations=2, records_per_station=4, n_times=256, random_state=0)
     to_stream(data.X, [f"XX.{s}" for s in data.stations], data.fs).write(
-        str(folder / "records.mseed"), format="MSEED")
+        str(folder / "records.mseed"), format="MSEED"
+    )
     result = _torchrun(__file__, str(folder), cwd=folder)
     states = [torch.load(folder / f"rank{r}.pt", weights_only=False) for r in (0, 1)]
     return folder, states, result.stdout
@@ -117,12 +144,14 @@ def test_two_processes_equal_one_process(ranks, single):
     for key, value in single.module_.state_dict().items():
         torch.testing.assert_close(rank0["exact"]["weights"][key], value, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(rank0["exact"]["scale"], single.encoder_scale_, rtol=1e-5)
-    np.testing.assert_allclose(rank0["exact"]["history"]["pretrain"],
-                               single.history_["pretrain"], rtol=1e-6)
+    np.testing.assert_allclose(
+        rank0["exact"]["history"]["pretrain"], single.history_["pretrain"], rtol=1e-6
+    )
     for station, entry in single.bank_.items():
         for key, value in entry.items():
-            np.testing.assert_allclose(rank0["exact"]["bank"][station][key], value,
-                                       rtol=1e-4, atol=1e-5)
+            np.testing.assert_allclose(
+                rank0["exact"]["bank"][station][key], value, rtol=1e-4, atol=1e-5
+            )
 
 
 def test_checkpoint_is_written_and_removed_by_rank_0(ranks):
@@ -184,8 +213,9 @@ def test_pickled_cuda_generator_loads_on_cpu_with_warning(single, monkeypatch):
     with pytest.warns(RuntimeWarning, match="fitted on CUDA.*CPU"):
         restored = pickle.loads(blob)
     assert restored.device_ == torch.device("cpu")
-    np.testing.assert_array_equal(restored.sample("A", 2, random_state=0),
-                                  gen.sample("A", 2, random_state=0))
+    np.testing.assert_array_equal(
+        restored.sample("A", 2, random_state=0), gen.sample("A", 2, random_state=0)
+    )
 
 
 def test_grid_search_on_a_dask_cluster_equals_n_jobs_1():
@@ -195,19 +225,30 @@ def test_grid_search_on_a_dask_cluster_equals_n_jobs_1():
 
     from skgen.scoring import HVSRAlignmentScorer
 
-    a = make_strong_motion(n_stations=2, records_per_station=4, region="A",
-                           n_times=512, random_state=0)
-    b = make_strong_motion(n_stations=2, records_per_station=4, region="B",
-                           n_times=512, random_state=1)
+    a = make_strong_motion(
+        n_stations=2, records_per_station=4, region="A", n_times=512, random_state=0
+    )
+    b = make_strong_motion(
+        n_stations=2, records_per_station=4, region="B", n_times=512, random_state=1
+    )
     X = np.concatenate([a.X, b.X])
     stations = np.concatenate([a.stations, b.stations])
     regions = np.repeat(["A", "B"], [len(a.X), len(b.X)])
 
     def search(n_jobs):
         return GridSearchCV(
-            TimesNetGenerator(n_times=512, d_model=4, d_ff=4, e_layers=1, top_k=1,
-                              num_kernels=2, epochs=1, noise_epochs=1, batch_size=8,
-                              random_state=0),
+            TimesNetGenerator(
+                n_times=512,
+                d_model=4,
+                d_ff=4,
+                e_layers=1,
+                top_k=1,
+                num_kernels=2,
+                epochs=1,
+                noise_epochs=1,
+                batch_size=8,
+                random_state=0,
+            ),
             {"n_mix": [2, 3]},
             cv=LeaveOneGroupOut(),
             scoring=HVSRAlignmentScorer(highpass=0.5, random_state=0),
@@ -220,9 +261,16 @@ def test_grid_search_on_a_dask_cluster_equals_n_jobs_1():
     with warnings.catch_warnings():
         # The cluster's own start-up chatter is not under test.
         warnings.simplefilter("ignore")
-        with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                      host="127.0.0.1", dashboard_address=None) as cluster, \
-                distributed.Client(cluster) as client:
+        with (
+            distributed.LocalCluster(
+                n_workers=2,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
             with distributed.get_task_stream(client) as tasks, parallel_backend("dask"):
                 on_cluster = search(n_jobs=-1)
             workers = set(client.scheduler_info()["workers"])
@@ -256,13 +304,21 @@ def _worker(folder):
             return super()._extend_bank(*args, **kwargs)
 
     # No seed: every rank must still start from rank 0's draws.
-    noisy = Watched(**{**EXACT, "random_state": None, "dropout": 0.2, "noise_epochs": 2,
-                       "checkpoint": checkpoint})
+    noisy = Watched(
+        **{
+            **EXACT,
+            "random_state": None,
+            "dropout": 0.2,
+            "noise_epochs": 2,
+            "checkpoint": checkpoint,
+        }
+    )
     out["noise"] = _state(noisy.fit(X, stations))
     # Rank 0 checks: the other ranks may look after rank 0 removed it.
     out["checkpoint_seen"] = seen == [True]
-    cvae = SpectrogramCVAEGenerator(n_times=N_TIMES, n_fft=16, hop_length=4, channels=(2,),
-                                    latent_dim=2, epochs=2, batch_size=4)
+    cvae = SpectrogramCVAEGenerator(
+        n_times=N_TIMES, n_fft=16, hop_length=4, channels=(2,), latent_dim=2, epochs=2, batch_size=4
+    )
     out["cvae"] = _state(cvae.fit(X, stations))
     try:
         TimesNetGenerator(**{**EXACT, "batch_size": 3}).fit(X, stations)

@@ -31,20 +31,30 @@ KNET = Path(obspy.__file__).parent / "io" / "nied" / "tests" / "data" / "test.kn
 # helpers
 # --------------------------------------------------------------------------
 
-def _stream(data_by_channel, fs, station="ABC", network="XX", location="",
-            starttime=0.0, calib=1.0):
-    return Stream([
-        Trace(np.asarray(data, dtype=np.float64), header={
-            "network": network, "station": station, "location": location,
-            "channel": channel, "sampling_rate": fs,
-            "starttime": UTCDateTime(starttime), "calib": calib,
-        })
-        for channel, data in data_by_channel.items()
-    ])
+
+def _stream(
+    data_by_channel, fs, station="ABC", network="XX", location="", starttime=0.0, calib=1.0
+):
+    return Stream(
+        [
+            Trace(
+                np.asarray(data, dtype=np.float64),
+                header={
+                    "network": network,
+                    "station": station,
+                    "location": location,
+                    "channel": channel,
+                    "sampling_rate": fs,
+                    "starttime": UTCDateTime(starttime),
+                    "calib": calib,
+                },
+            )
+            for channel, data in data_by_channel.items()
+        ]
+    )
 
 
-def _at2_text(values, dt=0.01, station="Test Station", component="090",
-              header4=None, units="G"):
+def _at2_text(values, dt=0.01, station="Test Station", component="090", header4=None, units="G"):
     lines = [
         "PEER NGA STRONG MOTION DATABASE RECORD",
         f"Test Event, 1/1/2000, {station}, {component}",
@@ -53,7 +63,7 @@ def _at2_text(values, dt=0.01, station="Test Station", component="090",
     ]
     # NGA-West2 writes five E15.7 values per line; the last line is partial.
     for start in range(0, len(values), 5):
-        lines.append("".join(f"{v:15.7E}" for v in values[start:start + 5]))
+        lines.append("".join(f"{v:15.7E}" for v in values[start : start + 5]))
     return "\n".join(lines) + "\n"
 
 
@@ -72,6 +82,7 @@ def _knet_raw_counts(path):
 # fix_length and resampling
 # --------------------------------------------------------------------------
 
+
 def test_fix_length_crops_and_pads_at_the_end():
     X = np.arange(24, dtype=np.float32).reshape(2, 3, 4)
     cropped = fix_length(X, 3)
@@ -86,11 +97,14 @@ def test_fix_length_crops_and_pads_at_the_end():
     assert X[0, 0, 0] == 0, "fix_length must return a new array"
 
 
-@pytest.mark.parametrize("n_times, error, match", [
-    (0, ValueError, "n_times must be >= 1"),
-    (2.5, TypeError, "n_times must be an integer"),
-    (True, TypeError, "n_times must be an integer"),
-])
+@pytest.mark.parametrize(
+    "n_times, error, match",
+    [
+        (0, ValueError, "n_times must be >= 1"),
+        (2.5, TypeError, "n_times must be an integer"),
+        (True, TypeError, "n_times must be an integer"),
+    ],
+)
 def test_fix_length_rejects_bad_n_times(n_times, error, match):
     with pytest.raises(error, match=match):
         fix_length(np.zeros(5), n_times)
@@ -119,8 +133,9 @@ def test_resampling_is_anti_aliased():
     # 70 Hz at 200 Hz would fold to 30 Hz at 100 Hz without an anti-alias filter.
     t = np.arange(8000) / 200.0
     tone = np.sin(2 * np.pi * 70.0 * t)
-    X, _ = from_stream(_stream({c: tone for c in ("HNE", "HNN", "HNZ")}, 200.0),
-                       fs=100.0, n_times=4000)
+    X, _ = from_stream(
+        _stream({c: tone for c in ("HNE", "HNN", "HNZ")}, 200.0), fs=100.0, n_times=4000
+    )
     assert np.abs(X[0, 0, 200:3800]).max() < 1e-3
 
 
@@ -128,14 +143,13 @@ def test_resampling_is_anti_aliased():
 # from_stream / to_stream
 # --------------------------------------------------------------------------
 
+
 def test_from_stream_maps_channels_labels_and_calib():
     rng = np.random.default_rng(0)
     e, n, z = rng.normal(size=(3, 500))
     stream = (
-        _stream({"HN2": e, "HN1": n, "HNZ": z}, 100.0, station="S1",
-                network="XX", location="10")
-        + _stream({"HNE": e, "HNN": n, "HNZ": z}, 100.0, station="S2",
-                  network="XX", calib=0.5)
+        _stream({"HN2": e, "HN1": n, "HNZ": z}, 100.0, station="S1", network="XX", location="10")
+        + _stream({"HNE": e, "HNN": n, "HNZ": z}, 100.0, station="S2", network="XX", calib=0.5)
         + _stream({"EW": e, "NS": n, "UD": z}, 100.0, station="S3", network="")
     )
     before = [(tr.data.copy(), tr.stats.calib) for tr in stream]
@@ -163,20 +177,23 @@ def test_from_stream_aligns_components_to_common_start():
 def test_from_stream_separates_records_of_one_station_in_time():
     rng = np.random.default_rng(1)
     first, second = rng.normal(size=(2, 3, 300))
-    stream = (_stream(dict(zip(("HNE", "HNN", "HNZ"), first)), 100.0)
-              + _stream(dict(zip(("HNE", "HNN", "HNZ"), second)), 100.0,
-                        starttime=3600.0))
+    stream = _stream(dict(zip(("HNE", "HNN", "HNZ"), first)), 100.0) + _stream(
+        dict(zip(("HNE", "HNN", "HNZ"), second)), 100.0, starttime=3600.0
+    )
     X, stations = from_stream(stream, fs=100.0, n_times=300)
     assert list(stations) == ["XX.ABC", "XX.ABC"]
     np.testing.assert_allclose(X, np.stack([first, second]), rtol=1e-6)
 
 
-@pytest.mark.parametrize("channels, match", [
-    (("HNE", "HNN"), r"station XX\.ABC .*missing component\(s\) Z/U"),
-    (("HNE", "HNZ"), r"station XX\.ABC .*missing component\(s\) N \(north\)"),
-    (("HNE", "HN2", "HNN", "HNZ"), r"station XX\.ABC has several channels .*HN2, HNE"),
-    (("HNE", "HNN", "HNX"), r"channel 'HNX' is neither"),
-])
+@pytest.mark.parametrize(
+    "channels, match",
+    [
+        (("HNE", "HNN"), r"station XX\.ABC .*missing component\(s\) Z/U"),
+        (("HNE", "HNZ"), r"station XX\.ABC .*missing component\(s\) N \(north\)"),
+        (("HNE", "HN2", "HNN", "HNZ"), r"station XX\.ABC has several channels .*HN2, HNE"),
+        (("HNE", "HNN", "HNX"), r"channel 'HNX' is neither"),
+    ],
+)
 def test_from_stream_component_errors(channels, match):
     stream = _stream({c: np.zeros(100) for c in channels}, 100.0)
     with pytest.raises(ValueError, match=match):
@@ -197,15 +214,19 @@ def test_from_stream_input_validation():
 
 def test_to_stream_codes_and_validation():
     X = np.zeros((3, 3, 50))
-    stream = to_stream(X, ["CE.68150", "XX.AB.00", "205"], fs=50.0,
-                       starttime="2020-01-01T00:00:00")
+    stream = to_stream(X, ["CE.68150", "XX.AB.00", "205"], fs=50.0, starttime="2020-01-01T00:00:00")
     assert [tr.id for tr in stream] == [
-        "CE.68150..HNE", "CE.68150..HNN", "CE.68150..HNZ",
-        "XX.AB.00.HNE", "XX.AB.00.HNN", "XX.AB.00.HNZ",
-        ".205..HNE", ".205..HNN", ".205..HNZ",
+        "CE.68150..HNE",
+        "CE.68150..HNN",
+        "CE.68150..HNZ",
+        "XX.AB.00.HNE",
+        "XX.AB.00.HNN",
+        "XX.AB.00.HNZ",
+        ".205..HNE",
+        ".205..HNN",
+        ".205..HNZ",
     ]
-    assert [tr.stats.station for tr in to_stream(X, [7, 8, 205], fs=50.0)][::3] == [
-        "7", "8", "205"]
+    assert [tr.stats.station for tr in to_stream(X, [7, 8, 205], fs=50.0)][::3] == ["7", "8", "205"]
     assert stream[0].stats.sampling_rate == 50.0
     assert stream[0].stats.starttime == UTCDateTime(2020, 1, 1)
     assert stream[3].stats.starttime > stream[0].stats.endtime
@@ -247,9 +268,9 @@ def test_round_trip_through_files(tmp_path, fmt, suffix):
 # Real data: CE.68150 and K-NET
 # --------------------------------------------------------------------------
 
+
 def test_counts_with_stationxml_equal_the_acceleration_file():
-    X_native, stations = read_records(COUNTS, fs=200.0, n_times=23800,
-                                      inventory=STATIONXML)
+    X_native, stations = read_records(COUNTS, fs=200.0, n_times=23800, inventory=STATIONXML)
     X_reference, _ = read_records(ACCELERATION, fs=200.0, n_times=23800)
     assert list(stations) == ["CE.68150"]
     np.testing.assert_allclose(X_native, X_reference, rtol=1e-6, atol=1e-7)
@@ -289,8 +310,7 @@ def test_knet_file_units(tmp_path):
     paths = [KNET]
     for direction in ("N-S", "U-D"):
         path = tmp_path / f"AKT0139608110312.{direction}"
-        path.write_text(text.replace("Dir.              E-W",
-                                     f"Dir.              {direction}"))
+        path.write_text(text.replace("Dir.              E-W", f"Dir.              {direction}"))
         paths.append(path)
     X, stations = read_records(paths, fs=100.0, n_times=5900)
     assert list(stations) == ["BO.AKT013"]
@@ -308,11 +328,15 @@ def test_knet_file_units(tmp_path):
 # PEER AT2
 # --------------------------------------------------------------------------
 
-@pytest.mark.parametrize("header4", [
-    "NPTS=      7, DT=   .0050 SEC",
-    "NPTS=7, DT=0.005 SEC",
-    "   7    0.0050    NPTS, DT",
-])
+
+@pytest.mark.parametrize(
+    "header4",
+    [
+        "NPTS=      7, DT=   .0050 SEC",
+        "NPTS=7, DT=0.005 SEC",
+        "   7    0.0050    NPTS, DT",
+    ],
+)
 def test_read_peer_at2_known_values(tmp_path, header4):
     values = [0.1, -0.25, 0.0, 1.5e-3, -2.0e-4, 0.3, -0.05]
     path = _write_at2(tmp_path / "X.AT2", values, header4=header4)
@@ -336,12 +360,13 @@ def test_at2_triplet_becomes_one_record(tmp_path):
     h000, h090, up = rng.normal(scale=0.1, size=(3, 400))
     base = "RSN6_IMPVALL.I_I-ELC"
     paths = [
-        _write_at2(tmp_path / f"{base}-UP.AT2", up, station="El Centro Array #9",
-                   component="UP"),
-        _write_at2(tmp_path / f"{base}000.AT2", h000, station="El Centro Array #9",
-                   component="000"),
-        _write_at2(tmp_path / f"{base}090.AT2", h090, station="El Centro Array #9",
-                   component="090"),
+        _write_at2(tmp_path / f"{base}-UP.AT2", up, station="El Centro Array #9", component="UP"),
+        _write_at2(
+            tmp_path / f"{base}000.AT2", h000, station="El Centro Array #9", component="000"
+        ),
+        _write_at2(
+            tmp_path / f"{base}090.AT2", h090, station="El Centro Array #9", component="090"
+        ),
     ]
     X, stations = read_records(paths, fs=100.0, n_times=500)
     assert list(stations) == ["El Centro Array #9"]
@@ -356,12 +381,12 @@ def test_at2_triplets_rotate_to_east_north(tmp_path):
     # (header line 2 without a component field).
     for suffix, data in (("180", a), ("270", b), ("DWN", c)):
         path = tmp_path / f"A-HMC{suffix}.AT2"
-        path.write_text(_at2_text(data).replace(
-            "Test Event, 1/1/2000, Test Station, 090", "HELENA 10/31/35"))
+        path.write_text(
+            _at2_text(data).replace("Test Event, 1/1/2000, Test Station, 090", "HELENA 10/31/35")
+        )
     # Station 2: non-cardinal azimuths 228 / 318 / V.
     for suffix, data in (("228", a), ("318", b), ("V", c)):
-        _write_at2(tmp_path / f"RSN1_RRS{suffix}.AT2", data, station="RRS",
-                   component=suffix)
+        _write_at2(tmp_path / f"RSN1_RRS{suffix}.AT2", data, station="RRS", component=suffix)
     paths = sorted(tmp_path.iterdir())
     X, stations = read_records(paths, fs=100.0, n_times=300)
     assert list(stations) == ["A-HMC", "RRS"]
@@ -375,8 +400,7 @@ def test_at2_triplets_rotate_to_east_north(tmp_path):
 
 
 def test_at2_incomplete_triplet_names_files(tmp_path):
-    paths = [_write_at2(tmp_path / f"STA{c}.AT2", [0.1, 0.2], component=c)
-             for c in ("000", "090")]
+    paths = [_write_at2(tmp_path / f"STA{c}.AT2", [0.1, 0.2], component=c) for c in ("000", "090")]
     with pytest.raises(ValueError, match=r"found 2 horizontal\(s\) and 0 vertical.*STA000\.AT2"):
         read_records(paths, n_times=10)
     odd = _write_at2(tmp_path / "ODDX.AT2", [0.1], component="T")
@@ -387,6 +411,7 @@ def test_at2_incomplete_triplet_names_files(tmp_path):
 # --------------------------------------------------------------------------
 # AFAD MATLAB
 # --------------------------------------------------------------------------
+
 
 def test_read_afad_mat_signal_layout(tmp_path):
     rng = np.random.default_rng(5)
@@ -407,9 +432,11 @@ def test_read_afad_mat_struct_layout(tmp_path):
     # AFAD columns are North, East, Up; tones of 3, 7 and 11 Hz tell them apart.
     accel = np.stack([np.sin(2 * np.pi * f * t) for f in (3.0, 7.0, 11.0)], axis=1)
     path = tmp_path / "AFAD.4628.20200101.mat"
-    scipy.io.savemat(path, {"EQ": {"anEQ": {
-        "Accel": accel, "statID": 4628, "Ptime": 3.2, "pga": 1.0}}},
-        do_compression=True)
+    scipy.io.savemat(
+        path,
+        {"EQ": {"anEQ": {"Accel": accel, "statID": 4628, "Ptime": 3.2, "pga": 1.0}}},
+        do_compression=True,
+    )
     record, fs, station = read_afad_mat(path)
     np.testing.assert_array_equal(record, accel[:, [1, 0, 2]].T)
     assert (fs, station) == (None, "4628")
@@ -451,6 +478,7 @@ def test_read_afad_mat_errors(tmp_path):
 # Corrupt, truncated, wrong-format and missing files
 # --------------------------------------------------------------------------
 
+
 def _at2_bytes():
     values = np.random.default_rng(7).normal(scale=0.1, size=500)
     return _at2_text(values).encode()
@@ -460,21 +488,36 @@ def _mat_bytes(tmp_path):
     # MATLAB's default v7 format is compressed, so a garbled byte breaks the
     # zlib check; in an uncompressed file a flipped data byte is undetectable.
     path = tmp_path / "fixture.mat"
-    scipy.io.savemat(path, {"EQ": {"anEQ": {
-        "Accel": np.random.default_rng(8).normal(size=(2000, 3)),
-        "statID": "0205"}}}, do_compression=True)
+    scipy.io.savemat(
+        path,
+        {
+            "EQ": {
+                "anEQ": {"Accel": np.random.default_rng(8).normal(size=(2000, 3)), "statID": "0205"}
+            }
+        },
+        do_compression=True,
+    )
     return path.read_bytes()
 
 
 def _fuzz_cases(raw, header_size, record_starts, rng):
     """Truncations at several offsets, garbled structure, random bytes."""
     size = len(raw)
-    cases = [("truncated", raw[:offset]) for offset in
-             (0, 10, header_size // 2, header_size + 3, size // 3 + 7,
-              size // 2 + 1, size - 9)]
+    cases = [
+        ("truncated", raw[:offset])
+        for offset in (
+            0,
+            10,
+            header_size // 2,
+            header_size + 3,
+            size // 3 + 7,
+            size // 2 + 1,
+            size - 9,
+        )
+    ]
     for start in record_starts:
         garbled = bytearray(raw)
-        garbled[start:start + 48] = rng.bytes(48)
+        garbled[start : start + 48] = rng.bytes(48)
         cases.append(("garbled", bytes(garbled)))
     cases.append(("random", rng.bytes(size)))
     return cases
@@ -505,11 +548,14 @@ def test_corrupt_files_raise_value_error_naming_the_file(tmp_path, kind):
                 reader(path)
 
 
-@pytest.mark.parametrize("name, source", [
-    ("looks.AT2", ACCELERATION),   # miniSEED bytes named .AT2
-    ("looks.mat", STATIONXML),     # XML named .mat
-    ("looks.mseed", None),         # an AT2 text named .mseed
-])
+@pytest.mark.parametrize(
+    "name, source",
+    [
+        ("looks.AT2", ACCELERATION),  # miniSEED bytes named .AT2
+        ("looks.mat", STATIONXML),  # XML named .mat
+        ("looks.mseed", None),  # an AT2 text named .mseed
+    ],
+)
 def test_wrong_format_raises_value_error(tmp_path, name, source):
     path = tmp_path / name
     if source is None:
@@ -521,8 +567,9 @@ def test_wrong_format_raises_value_error(tmp_path, name, source):
 
 
 def test_truncated_at2_values(tmp_path):
-    path = _write_at2(tmp_path / "short.AT2", [0.1, 0.2, 0.3],
-                      header4="NPTS=      5, DT=   .0100 SEC")
+    path = _write_at2(
+        tmp_path / "short.AT2", [0.1, 0.2, 0.3], header4="NPTS=      5, DT=   .0100 SEC"
+    )
     with pytest.raises(ValueError, match=r"short\.AT2: truncated .*NPTS=5 but 3"):
         read_peer_at2(path)
     path.write_text(_at2_text([0.1, 0.2]).replace("2.0000000E-01", "2.00x0000E-01"))

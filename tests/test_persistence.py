@@ -16,10 +16,28 @@ from skgen._persistence import FORMAT_VERSION, load
 from skgen._timesnet import TimesNetGenerator
 
 N_TIMES = 128
-TIMESNET = dict(n_times=N_TIMES, d_model=4, d_ff=6, e_layers=2, top_k=2, num_kernels=2,
-                epochs=1, noise_epochs=1, batch_size=4, sample_noise=0.5)
-CVAE = dict(n_times=N_TIMES, n_fft=32, hop_length=8, channels=(4, 8), latent_dim=3,
-            epochs=1, batch_size=4, griffin_lim_iters=2)
+TIMESNET = dict(
+    n_times=N_TIMES,
+    d_model=4,
+    d_ff=6,
+    e_layers=2,
+    top_k=2,
+    num_kernels=2,
+    epochs=1,
+    noise_epochs=1,
+    batch_size=4,
+    sample_noise=0.5,
+)
+CVAE = dict(
+    n_times=N_TIMES,
+    n_fft=32,
+    hop_length=8,
+    channels=(4, 8),
+    latent_dim=3,
+    epochs=1,
+    batch_size=4,
+    griffin_lim_iters=2,
+)
 
 
 def _records(labels, per_station=3, seed=0):
@@ -71,12 +89,14 @@ def _assert_same_model(restored, gen, X):
     assert restored.n_channels_ == 3 and restored.n_features_in_ == gen.n_features_in_
     assert restored.device_ == torch.device("cpu")
     for label in gen.stations_:
-        np.testing.assert_array_equal(restored.sample(label, 3, random_state=5),
-                                      gen.sample(label, 3, random_state=5))
+        np.testing.assert_array_equal(
+            restored.sample(label, 3, random_state=5), gen.sample(label, 3, random_state=5)
+        )
     # The CVAE's Griffin-Lim starts from a random phase.
     seeded = {"random_state": 0} if isinstance(gen, SpectrogramCVAEGenerator) else {}
-    np.testing.assert_array_equal(restored.reconstruct(X[:2], **seeded),
-                                  gen.reconstruct(X[:2], **seeded))
+    np.testing.assert_array_equal(
+        restored.reconstruct(X[:2], **seeded), gen.reconstruct(X[:2], **seeded)
+    )
 
 
 # -- round trip -------------------------------------------------------------
@@ -92,8 +112,9 @@ def test_round_trip_is_identical(fitted, tmp_path):
     restored.add_stations(X_new, new)
     restored.save(path)
     again = load(path)
-    np.testing.assert_array_equal(again.sample(44, 2, random_state=1),
-                                  restored.sample(44, 2, random_state=1))
+    np.testing.assert_array_equal(
+        again.sample(44, 2, random_state=1), restored.sample(44, 2, random_state=1)
+    )
 
 
 def test_file_holds_plain_data_and_metadata(fitted, tmp_path):
@@ -162,8 +183,9 @@ def test_joblib_file_is_refused(fitted, tmp_path):
     joblib.dump(gen, path)
     with pytest.raises(ValueError, match=r"model\.joblib.*refused"):
         load(path)
-    np.testing.assert_array_equal(joblib.load(path).sample(11, 2, random_state=0),
-                                  gen.sample(11, 2, random_state=0))
+    np.testing.assert_array_equal(
+        joblib.load(path).sample(11, 2, random_state=0), gen.sample(11, 2, random_state=0)
+    )
 
 
 # -- atomic writes ------------------------------------------------------------
@@ -213,11 +235,14 @@ def test_newer_format_version_is_refused(fitted, tmp_path):
     gen, _ = fitted
     gen.save(tmp_path / "model.skgen")
     newer = tmp_path / "newer.skgen"
-    _rewrite(tmp_path / "model.skgen", newer,
-             lambda p: p.update(format_version=FORMAT_VERSION + 1))
-    with pytest.raises(ValueError, match=(
+    _rewrite(tmp_path / "model.skgen", newer, lambda p: p.update(format_version=FORMAT_VERSION + 1))
+    with pytest.raises(
+        ValueError,
+        match=(
             rf"newer\.skgen.*format version {FORMAT_VERSION + 1}, newer than "
-            rf"version {FORMAT_VERSION}.*upgrade skgen")):
+            rf"version {FORMAT_VERSION}.*upgrade skgen"
+        ),
+    ):
         load(newer)
 
 
@@ -225,15 +250,19 @@ def test_cuda_model_loads_on_cpu_with_warning(fitted, tmp_path, monkeypatch):
     gen, X = fitted
     gen.save(tmp_path / "model.skgen")
     cuda = tmp_path / "cuda.skgen"
-    _rewrite(tmp_path / "model.skgen", cuda,
-             lambda p: p["fitted"].update(device_={"__device__": "cuda:0"}))
+    _rewrite(
+        tmp_path / "model.skgen",
+        cuda,
+        lambda p: p["fitted"].update(device_={"__device__": "cuda:0"}),
+    )
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     with pytest.warns(RuntimeWarning, match=r"cuda\.skgen.*fitted on CUDA.*CPU"):
         restored = load(cuda)
     assert restored.device_ == torch.device("cpu")
     assert all(p.device.type == "cpu" for p in restored.module_.parameters())
-    np.testing.assert_array_equal(restored.sample(22, 2, random_state=0),
-                                  gen.sample(22, 2, random_state=0))
+    np.testing.assert_array_equal(
+        restored.sample(22, 2, random_state=0), gen.sample(22, 2, random_state=0)
+    )
 
 
 def test_cpu_model_loads_without_warning(fitted, tmp_path):
@@ -249,11 +278,15 @@ def test_missing_file(tmp_path):
         load(tmp_path / "absent.skgen")
 
 
-@pytest.mark.parametrize("content", [
-    b"",
-    b"this is a text file, not a model\n",
-    np.random.default_rng(0).bytes(4096),
-], ids=["empty", "text", "random"])
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"this is a text file, not a model\n",
+        np.random.default_rng(0).bytes(4096),
+    ],
+    ids=["empty", "text", "random"],
+)
 def test_not_a_model_file(tmp_path, content):
     path = tmp_path / "other.skgen"
     path.write_bytes(content)
@@ -279,14 +312,20 @@ def test_plain_data_of_another_kind_is_not_a_model(tmp_path):
         load(path)
 
 
-@pytest.mark.parametrize("edit, match", [
-    (lambda p: p.update({"class": "Evil"}), "unknown generator class 'Evil'"),
-    (lambda p: p.pop("bank"), "incomplete|missing"),
-    (lambda p: p["modules"]["module_"].popitem(), "weights do not fit the network"),
-    (lambda p: p["fitted"].update(_generate=1), "not a fitted attribute"),
-    (lambda p: p["params"]["__dict__"].append(["depth", 3]), r"parameters \['depth'\] that .* does not have"),
-    (lambda p: p.update(format_version="1"), "invalid model-file format version '1'"),
-])
+@pytest.mark.parametrize(
+    "edit, match",
+    [
+        (lambda p: p.update({"class": "Evil"}), "unknown generator class 'Evil'"),
+        (lambda p: p.pop("bank"), "incomplete|missing"),
+        (lambda p: p["modules"]["module_"].popitem(), "weights do not fit the network"),
+        (lambda p: p["fitted"].update(_generate=1), "not a fitted attribute"),
+        (
+            lambda p: p["params"]["__dict__"].append(["depth", 3]),
+            r"parameters \['depth'\] that .* does not have",
+        ),
+        (lambda p: p.update(format_version="1"), "invalid model-file format version '1'"),
+    ],
+)
 def test_damaged_model_payload(fitted, tmp_path, edit, match):
     gen, _ = fitted
     gen.save(tmp_path / "model.skgen")
@@ -300,9 +339,16 @@ def test_saved_file_has_ordinary_permissions_and_path_parameters(tmp_path):
     from pathlib import Path
 
     X = np.random.default_rng(0).standard_normal((4, 3, 64)).astype(np.float32)
-    gen = TimesNetGenerator(n_times=64, d_model=4, d_ff=4, num_kernels=1, epochs=1,
-                            noise_epochs=0, checkpoint=Path(tmp_path / "c.ckpt"),
-                            random_state=0).fit(X, ["a", "a", "b", "b"])
+    gen = TimesNetGenerator(
+        n_times=64,
+        d_model=4,
+        d_ff=4,
+        num_kernels=1,
+        epochs=1,
+        noise_epochs=0,
+        checkpoint=Path(tmp_path / "c.ckpt"),
+        random_state=0,
+    ).fit(X, ["a", "a", "b", "b"])
     path = tmp_path / "model.skgen"
     gen.save(path)
     umask = os.umask(0)

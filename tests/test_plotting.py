@@ -6,12 +6,12 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from conftest import ResamplingGenerator  # noqa: E402
 
 from skgen import plotting  # noqa: E402
 from skgen.datasets import make_strong_motion  # noqa: E402
 from skgen.scoring import HVSRAlignmentScorer, f0_alignment_score  # noqa: E402
 from skgen.signal import hvsr, peak_frequency, pga  # noqa: E402
-from conftest import ResamplingGenerator  # noqa: E402
 
 
 @pytest.fixture(scope="module")

@@ -66,9 +66,7 @@ def resonant_records(f0s, records_per_station=6, n_times=2000, seed=0, prefix="S
         sos = signal.butter(2, [f0 / 1.15, f0 * 1.15], "bandpass", fs=FS, output="sos")
         for _ in range(records_per_station):
             noise = rng.randn(3, n_times)
-            horizontal = 0.3 * noise[:2] + 3 * np.sqrt(f0) * signal.sosfilt(
-                sos, noise[:2], axis=-1
-            )
+            horizontal = 0.3 * noise[:2] + 3 * np.sqrt(f0) * signal.sosfilt(sos, noise[:2], axis=-1)
             amplitude = np.exp(0.3 * rng.randn() + 0.5 * index)
             X.append(amplitude * np.concatenate([horizontal, 0.3 * noise[2:]]))
             stations.append(f"{prefix}{index}")
@@ -102,9 +100,7 @@ def generators(records):
 def reports(records, generators):
     X, stations = records
     scorer = HVSRAlignmentScorer(**FAST)
-    return scorer.report(generators[0], X, stations), scorer.report(
-        generators[1], X, stations
-    )
+    return scorer.report(generators[0], X, stations), scorer.report(generators[1], X, stations)
 
 
 def load_paper_f0():
@@ -122,17 +118,13 @@ def test_f0_histogram_drops_nan_adds_floor_and_normalises():
     np.testing.assert_allclose(f0_histogram(f0), expected, rtol=1e-12)
     assert f0_histogram(f0).sum() == pytest.approx(1.0)
     np.testing.assert_allclose(f0_histogram([np.nan]), np.full(20, 1 / 20))
-    np.testing.assert_allclose(
-        f0_histogram([1.2, 2.5], bins=[1, 2, 3]), [0.5, 0.5], rtol=1e-9
-    )
+    np.testing.assert_allclose(f0_histogram([1.2, 2.5], bins=[1, 2, 3]), [0.5, 0.5], rtol=1e-9)
 
 
 def test_f0_similarity_hand_computed():
     # Bins [1.95, 2.9) and [4.8, 5.75): histograms (2/3, 1/3) and (1/3, 2/3).
     expected = 1 - log2_js_distance([2 / 3, 1 / 3], [1 / 3, 2 / 3])
-    assert f0_similarity([2.0, 2.1, 5.0], [2.2, 5.1, 5.2]) == pytest.approx(
-        expected, abs=1e-8
-    )
+    assert f0_similarity([2.0, 2.1, 5.0], [2.2, 5.1, 5.2]) == pytest.approx(expected, abs=1e-8)
     # The 1e-10 floor weighs differently in histograms of 2 and 1 records;
     # the square root in the JS distance lifts that to ~1e-5.
     assert f0_similarity([3.0, 3.1], [3.2]) == pytest.approx(1.0, abs=1e-4)
@@ -146,8 +138,7 @@ def test_alignment_of_two_disjoint_stations_hand_computed():
     generated = [[2.0, 9.0], [9.0, 9.0]]
     a, half, b = [1, 0], [0.5, 0.5], [0, 1]
     histograms = [a, half, b, b]
-    similarity = np.array([[1 - log2_js_distance(p, q) for q in histograms]
-                           for p in histograms])
+    similarity = np.array([[1 - log2_js_distance(p, q) for q in histograms] for p in histograms])
     ideal = np.kron(np.eye(2), np.ones((2, 2)))
     expected = pearson(similarity, ideal)
 
@@ -266,8 +257,7 @@ def test_paper_alignment_scores_of_reconstructions():
         published = []
         for d in data:
             published += [d["pdf_real"] + 1e-10, d[f"pdf_{key}"] + 1e-10]
-        similarity = np.array([[1 - log2_js_distance(p, q) for q in published]
-                               for p in published])
+        similarity = np.array([[1 - log2_js_distance(p, q) for q in published] for p in published])
         from_pdfs = pearson(similarity, ideal)
         assert scores[key] == pytest.approx(from_pdfs, abs=1e-3)
         edges32 = F0_BINS.astype(np.float32)
@@ -306,10 +296,18 @@ def test_report_table_and_ceiling(records, reports):
     good, wrong = reports
     frame = good.to_frame()
     assert list(frame.columns) == [
-        "station", "n_real", "n_generated", "f0_median_real",
-        "f0_median_generated", "sigma_ln_f0_real", "sigma_ln_f0_generated",
-        "f0_js_similarity", "f0_wasserstein_ln", "log_hvsr_rms",
-        "pga_median_ratio", "pga_f0_energy_distance",
+        "station",
+        "n_real",
+        "n_generated",
+        "f0_median_real",
+        "f0_median_generated",
+        "sigma_ln_f0_real",
+        "sigma_ln_f0_generated",
+        "f0_js_similarity",
+        "f0_wasserstein_ln",
+        "log_hvsr_rms",
+        "pga_median_ratio",
+        "pga_f0_energy_distance",
     ]
     assert list(frame["station"]) == ["S0", "S1", "S2", "S3"]
     assert list(frame["n_real"]) == [3, 3, 3, 3]
@@ -318,16 +316,12 @@ def test_report_table_and_ceiling(records, reports):
     np.testing.assert_allclose(frame["f0_median_real"], [2.0, 3.5, 6.0, 11.0], rtol=0.1)
     # The wrong generator gives each station the next one's records.
     wrong_frame = wrong.to_frame()
-    np.testing.assert_allclose(
-        wrong_frame["f0_median_generated"][:3], [3.5, 6.0, 11.0], rtol=0.1
-    )
+    np.testing.assert_allclose(wrong_frame["f0_median_generated"][:3], [3.5, 6.0, 11.0], rtol=0.1)
     assert wrong_frame["pga_median_ratio"][0] > 1.2
     # Per-station columns agree with the overall metrics.
     assert good.metrics["f0_js"] == pytest.approx(frame["f0_js_similarity"].mean())
     assert good.metrics["log_hvsr"] == pytest.approx(-frame["log_hvsr_rms"].mean())
-    assert good.metrics["pga_f0"] == pytest.approx(
-        -frame["pga_f0_energy_distance"].mean()
-    )
+    assert good.metrics["pga_f0"] == pytest.approx(-frame["pga_f0_energy_distance"].mean())
     # Ceiling: real pool vs real comparison, the same for any generator.
     assert good.ceiling == wrong.ceiling
     assert set(good.ceiling) == set(METRICS)
@@ -338,9 +332,7 @@ def test_report_table_and_ceiling(records, reports):
     assert [len(f) for f in good.generated_f0] == [3, 3, 3, 3]
     content = good.to_dict(arrays=True)
     text = json.dumps(content, allow_nan=False)
-    assert json.loads(text)["metrics"]["alignment"] == pytest.approx(
-        good.metrics["alignment"]
-    )
+    assert json.loads(text)["metrics"]["alignment"] == pytest.approx(good.metrics["alignment"])
     assert len(content["arrays"]["real_hvsr"][0][0]) == good.centers.size
     assert "arrays" not in good.to_dict()
 
@@ -365,8 +357,11 @@ def test_published_pipeline_settings_are_passed_to_signal(records, generators):
     X, stations = records
     centers = np.linspace(1, 20, 400)
     scorer = HVSRAlignmentScorer(
-        reference_split=None, centers=centers, kernel="log-gaussian",
-        peak_method="argmax", **FAST,
+        reference_split=None,
+        centers=centers,
+        kernel="log-gaussian",
+        peak_method="argmax",
+        **FAST,
     )
     report = scorer.report(generators[0], X, stations)
     np.testing.assert_array_equal(report.centers, centers)
@@ -432,9 +427,7 @@ def test_seeded_reproducibility(records, generators):
 
 def test_n_samples_and_fs(records, generators):
     X, stations = records
-    scorer = HVSRAlignmentScorer(
-        n_samples=5, fs=FS, random_state=np.random.RandomState(0), **FAST
-    )
+    scorer = HVSRAlignmentScorer(n_samples=5, fs=FS, random_state=np.random.RandomState(0), **FAST)
     report = scorer.report(generators[0], X, stations)
     assert report.table["n_generated"] == [5, 5, 5, 5]
     assert report.settings["fs"] == FS
@@ -507,8 +500,13 @@ def test_default_settings_and_estimator_score(regions):
 def test_cross_validate_across_regions(regions):
     X, stations, groups = regions
     result = cross_validate(
-        ResamplingGenerator(), X, stations, groups=groups, cv=LeaveOneGroupOut(),
-        scoring=HVSRAlignmentScorer(**FAST), error_score="raise",
+        ResamplingGenerator(),
+        X,
+        stations,
+        groups=groups,
+        cv=LeaveOneGroupOut(),
+        scoring=HVSRAlignmentScorer(**FAST),
+        error_score="raise",
     )
     assert result["test_score"].shape == (2,)
     # Test stations are new to the fitted generator: the scorer registers

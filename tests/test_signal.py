@@ -110,8 +110,11 @@ def test_zero_frequency_gets_no_weight():
     ],
 )
 def test_smoothing_errors(kwargs, match):
-    arguments = {"spectra": np.ones(11), "freqs": np.linspace(0, 10, 11),
-                 "centers": [1.0, 2.0]} | kwargs
+    arguments = {
+        "spectra": np.ones(11),
+        "freqs": np.linspace(0, 10, 11),
+        "centers": [1.0, 2.0],
+    } | kwargs
     with pytest.raises(ValueError, match=match):
         konno_ohmachi_smooth(**arguments)
 
@@ -119,8 +122,7 @@ def test_smoothing_errors(kwargs, match):
 def test_smoothing_rejects_centre_without_weight():
     # exp(-100 ln^2(50)) underflows to 0: the 1 Hz centre sees no frequency.
     with pytest.raises(ValueError, match=r"centers \[1.0\] get no log-gaussian weight"):
-        konno_ohmachi_smooth(np.ones(2), [0.0, 50.0], [1.0], bandwidth=100.0,
-                             kernel="log-gaussian")
+        konno_ohmachi_smooth(np.ones(2), [0.0, 50.0], [1.0], bandwidth=100.0, kernel="log-gaussian")
 
 
 def test_smoothing_rejects_nan_spectra():
@@ -150,8 +152,7 @@ def test_amplitude_spectrum_matches_time_domain_forward_backward(highpass):
     freqs, amplitudes = amplitude_spectrum(X, FS, highpass=highpass)
 
     pad = int(round(1.5 * 2 / highpass * FS))
-    padded = np.pad(scipy.signal.detrend(X, axis=-1, type="linear"),
-                    ((0, 0), (0, 0), (pad, pad)))
+    padded = np.pad(scipy.signal.detrend(X, axis=-1, type="linear"), ((0, 0), (0, 0), (pad, pad)))
     sos = scipy.signal.butter(2, highpass, btype="highpass", fs=FS, output="sos")
     reference = np.abs(np.fft.rfft(scipy.signal.sosfiltfilt(sos, padded, axis=-1), axis=-1))
     b, a = scipy.signal.butter(2, highpass, btype="highpass", fs=FS)
@@ -212,8 +213,9 @@ def test_hvsr_is_ratio_of_smoothed_spectra():
     centers, curves = hvsr(X, FS, kernel="log-gaussian")
     freqs, amplitudes = amplitude_spectrum(X, FS)
     horizontal = np.sqrt(amplitudes[:, 0] * amplitudes[:, 1])
-    expected = (konno_ohmachi_smooth(horizontal, freqs, centers, kernel="log-gaussian")
-                / konno_ohmachi_smooth(amplitudes[:, 2], freqs, centers, kernel="log-gaussian"))
+    expected = konno_ohmachi_smooth(
+        horizontal, freqs, centers, kernel="log-gaussian"
+    ) / konno_ohmachi_smooth(amplitudes[:, 2], freqs, centers, kernel="log-gaussian")
     np.testing.assert_allclose(curves, expected, rtol=1e-4)
 
 
@@ -301,8 +303,7 @@ def test_peak_interior_and_argmax_differ_with_edge_maximum():
 
 def test_peak_two_interior_peaks_gives_higher():
     centers = np.arange(1.0, 10.0)
-    curves = np.array([[1, 3, 1, 1, 5, 1, 2, 1, 0],
-                       [1, 6, 1, 1, 5, 1, 2, 1, 0]], dtype=float)
+    curves = np.array([[1, 3, 1, 1, 5, 1, 2, 1, 0], [1, 6, 1, 1, 5, 1, 2, 1, 0]], dtype=float)
     f0, a0 = peak_frequency(centers, curves)
     np.testing.assert_array_equal(f0, [5.0, 2.0])
     np.testing.assert_array_equal(a0, [5.0, 6.0])
@@ -342,10 +343,12 @@ def test_peak_errors():
 
 
 def test_pga_hand_computed():
-    X = np.array([
-        [[0.1, -0.5, 0.2], [0.3, 0.0, -0.4], [2.0, 0.0, 0.0]],
-        [[-1.0, 0.0, 0.0], [0.0, 0.7, 0.0], [0.0, 0.0, -0.2]],
-    ])
+    X = np.array(
+        [
+            [[0.1, -0.5, 0.2], [0.3, 0.0, -0.4], [2.0, 0.0, 0.0]],
+            [[-1.0, 0.0, 0.0], [0.0, 0.7, 0.0], [0.0, 0.0, -0.2]],
+        ]
+    )
     np.testing.assert_allclose(pga(X), [0.5, 1.0])
     np.testing.assert_allclose(pga(X, channels="all"), [2.0, 1.0])
     np.testing.assert_allclose(pga(X, channels="each"), [[0.5, 0.4, 2.0], [1.0, 0.7, 0.2]])
@@ -440,12 +443,16 @@ def test_property_finite_scale_and_swap_invariant(X, scale):
 
 
 @settings(max_examples=10, deadline=None, derandomize=True)
-@given(value=st.floats(1e-6, 1e6), n_freqs=st.integers(64, 300),
-       bandwidth=st.floats(5.0, 100.0),
-       kernel=st.sampled_from(["konno-ohmachi", "log-gaussian"]))
+@given(
+    value=st.floats(1e-6, 1e6),
+    n_freqs=st.integers(64, 300),
+    bandwidth=st.floats(5.0, 100.0),
+    kernel=st.sampled_from(["konno-ohmachi", "log-gaussian"]),
+)
 def test_property_constant_spectrum_is_unchanged(value, n_freqs, bandwidth, kernel):
     freqs = np.linspace(0.0, 50.0, n_freqs)
     centers = np.geomspace(1.0, 20.0, 7)
-    smoothed = konno_ohmachi_smooth(np.full(n_freqs, value), freqs, centers,
-                                    bandwidth=bandwidth, kernel=kernel)
+    smoothed = konno_ohmachi_smooth(
+        np.full(n_freqs, value), freqs, centers, bandwidth=bandwidth, kernel=kernel
+    )
     np.testing.assert_allclose(smoothed, value, rtol=1e-10)

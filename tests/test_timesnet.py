@@ -8,18 +8,26 @@ import joblib
 import numpy as np
 import pytest
 import torch
+from conftest import EXPECTED_FAILED_CHECKS
 from sklearn.base import clone
 from sklearn.utils.estimator_checks import check_estimator
-
-from conftest import EXPECTED_FAILED_CHECKS
 
 from skgen._persistence import load
 from skgen._timesnet import TimesNetGenerator
 from skgen.nn.timesnet import Inception, TimesNet, dominant_periods, normalize
 
 N_TIMES = 64
-TINY = dict(n_times=N_TIMES, d_model=4, d_ff=6, e_layers=2, top_k=2, num_kernels=2,
-            epochs=2, noise_epochs=1, batch_size=4)
+TINY = dict(
+    n_times=N_TIMES,
+    d_model=4,
+    d_ff=6,
+    e_layers=2,
+    top_k=2,
+    num_kernels=2,
+    epochs=2,
+    noise_epochs=1,
+    batch_size=4,
+)
 
 
 def _records(n_stations=3, per_station=4, n_times=N_TIMES, seed=0):
@@ -62,10 +70,12 @@ def test_dominant_periods_of_known_sinusoids():
     t = torch.arange(64, dtype=torch.float32)
     # Record 0: 4 cycles (period 16) strongest, then 10 cycles (period 6).
     # Record 1: 3 cycles only (period 21 = 64 // 3).
-    x = torch.stack([
-        2 * torch.sin(2 * np.pi * 4 * t / 64) + torch.sin(2 * np.pi * 10 * t / 64),
-        torch.sin(2 * np.pi * 3 * t / 64) + 5.0,
-    ])[..., None].repeat(1, 1, 3)
+    x = torch.stack(
+        [
+            2 * torch.sin(2 * np.pi * 4 * t / 64) + torch.sin(2 * np.pi * 10 * t / 64),
+            torch.sin(2 * np.pi * 3 * t / 64) + 5.0,
+        ]
+    )[..., None].repeat(1, 1, 3)
     periods, amplitudes = dominant_periods(x, top_k=2)
     assert periods[0].tolist() == [16, 6]
     assert periods[1, 0] == 21
@@ -106,8 +116,9 @@ def test_merged_inception_equals_separate_convolutions(num_kernels):
 
 def test_encoding_does_not_depend_on_batch_mates():
     torch.manual_seed(0)
-    net = TimesNet(3, N_TIMES, d_model=8, d_ff=8, e_layers=2, top_k=2,
-                   num_kernels=2, dropout=0.0).eval()
+    net = TimesNet(
+        3, N_TIMES, d_model=8, d_ff=8, e_layers=2, top_k=2, num_kernels=2, dropout=0.0
+    ).eval()
     X, _ = _records(n_stations=4, per_station=2)
     x_norm = normalize(torch.from_numpy(X))[0]
     embedded = net.embedding(x_norm.transpose(1, 2)) + net.position
@@ -116,7 +127,7 @@ def test_encoding_does_not_depend_on_batch_mates():
     assert len(np.unique(dominant_periods(embedded, 2)[0][:, 0])) > 1
     with torch.no_grad():
         together = net.encode(x_norm)
-        alone = torch.cat([net.encode(x_norm[i:i + 1]) for i in range(len(X))])
+        alone = torch.cat([net.encode(x_norm[i : i + 1]) for i in range(len(X))])
         reversed_order = net.encode(x_norm.flip(0)).flip(0)
     torch.testing.assert_close(together, alone, rtol=1e-5, atol=1e-5)
     torch.testing.assert_close(together, reversed_order, rtol=1e-5, atol=1e-5)
@@ -150,14 +161,17 @@ def test_shapes_dtypes_and_bank(fitted):
     np.testing.assert_allclose(entry["sigma"], np.sqrt(X[rows].var(axis=2) + 1e-5), rtol=1e-5)
     np.testing.assert_allclose(
         entry["recon"] * entry["sigma"][..., None] + entry["mu"][..., None],
-        recon[rows], rtol=1e-5, atol=1e-5,
+        recon[rows],
+        rtol=1e-5,
+        atol=1e-5,
     )
 
 
 def test_training_learns_to_reconstruct():
     X, stations = _records(per_station=6)
-    gen = TimesNetGenerator(**{**TINY, "epochs": 25, "lr": 1e-2, "d_model": 8},
-                            random_state=0).fit(X, stations)
+    gen = TimesNetGenerator(**{**TINY, "epochs": 25, "lr": 1e-2, "d_model": 8}, random_state=0).fit(
+        X, stations
+    )
     losses = gen.history_["pretrain"]
     assert losses[-1] < 0.5 * losses[0]
     x_norm = normalize(torch.from_numpy(X))[0].numpy()
@@ -221,8 +235,9 @@ def test_random_draws(fitted):
 def test_bank_sampling_equals_latent_mixing(fitted, sigma_mixing, sample_noise):
     gen, X, stations = fitted
     gen = copy.copy(gen)
-    gen.set_params(sigma_mixing=sigma_mixing, sample_noise=sample_noise,
-                   restore_energy=False, n_mix=3)
+    gen.set_params(
+        sigma_mixing=sigma_mixing, sample_noise=sample_noise, restore_energy=False, n_mix=3
+    )
     X_s = X[stations == "S2"]
     samples = gen.sample("S2", n_samples=6, random_state=3)
     indices, weights, noise = gen._draw_mixtures(len(X_s), 6, np.random.RandomState(3))
@@ -317,19 +332,22 @@ def test_input_errors(fitted):
         gen.sample("S9")
 
 
-@pytest.mark.parametrize("params, error, match", [
-    ({"d_model": 0}, ValueError, "d_model == 0, must be >= 1"),
-    ({"epochs": 1.5}, TypeError, "epochs must be an instance of int"),
-    ({"lr": float("nan")}, ValueError, "lr must be finite"),
-    ({"e_layers": True}, TypeError, "e_layers must be a number, not a bool"),
-    ({"dropout": 1.0}, ValueError, "dropout must be < 1"),
-    ({"lr": 0.0}, ValueError, "lr == 0.0, must be > 0"),
-    ({"dirichlet_alpha": 0}, ValueError, "dirichlet_alpha == 0, must be > 0"),
-    ({"sigma_mixing": "median"}, ValueError, "sigma_mixing must be"),
-    ({"n_mix": 0}, ValueError, "n_mix == 0, must be >= 1"),
-    ({"restore_energy": "yes"}, TypeError, "restore_energy must be True or False"),
-    ({"device": "tpu"}, ValueError, "device must be"),
-])
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"d_model": 0}, ValueError, "d_model == 0, must be >= 1"),
+        ({"epochs": 1.5}, TypeError, "epochs must be an instance of int"),
+        ({"lr": float("nan")}, ValueError, "lr must be finite"),
+        ({"e_layers": True}, TypeError, "e_layers must be a number, not a bool"),
+        ({"dropout": 1.0}, ValueError, "dropout must be < 1"),
+        ({"lr": 0.0}, ValueError, "lr == 0.0, must be > 0"),
+        ({"dirichlet_alpha": 0}, ValueError, "dirichlet_alpha == 0, must be > 0"),
+        ({"sigma_mixing": "median"}, ValueError, "sigma_mixing must be"),
+        ({"n_mix": 0}, ValueError, "n_mix == 0, must be >= 1"),
+        ({"restore_energy": "yes"}, TypeError, "restore_energy must be True or False"),
+        ({"device": "tpu"}, ValueError, "device must be"),
+    ],
+)
 def test_parameter_errors(params, error, match):
     X, stations = _records(n_stations=1)
     gen = TimesNetGenerator(**{**TINY, **params})
@@ -373,8 +391,18 @@ def test_clone_get_params_and_paper_config():
     assert params["n_times"] == 6000 and params["sigma_mixing"] == "geometric"
     assert clone(gen).get_params() == params
     paper = TimesNetGenerator.paper_config(device="auto")
-    expected = dict(n_times=6000, d_model=128, d_ff=256, e_layers=2, top_k=2,
-                    num_kernels=6, dropout=0.1, epochs=50, noise_epochs=10, device="auto")
+    expected = dict(
+        n_times=6000,
+        d_model=128,
+        d_ff=256,
+        e_layers=2,
+        top_k=2,
+        num_kernels=6,
+        dropout=0.1,
+        epochs=50,
+        noise_epochs=10,
+        device="auto",
+    )
     assert {k: paper.get_params()[k] for k in expected} == expected
     net = TimesNet(3, 6000, 128, 256, 2, 2, 6, 0.1)
     n_parameters = sum(p.numel() for p in net.parameters())
@@ -382,8 +410,17 @@ def test_clone_get_params_and_paper_config():
 
 
 def test_sklearn_estimator_checks():
-    gen = TimesNetGenerator(n_times=None, d_model=2, d_ff=2, e_layers=1, top_k=1,
-                            num_kernels=1, epochs=1, noise_epochs=1, random_state=0)
+    gen = TimesNetGenerator(
+        n_times=None,
+        d_model=2,
+        d_ff=2,
+        e_layers=1,
+        top_k=1,
+        num_kernels=1,
+        epochs=1,
+        noise_epochs=1,
+        random_state=0,
+    )
     check_estimator(gen, expected_failed_checks=EXPECTED_FAILED_CHECKS)
 
 
@@ -429,4 +466,5 @@ def test_interrupted_fit_resumes_from_checkpoint(tmp_path, monkeypatch):
         assert torch.equal(p, q)
     assert gen.history_ == reference.history_
     np.testing.assert_array_equal(
-        gen.sample(stations[0], 3, random_state=1), reference.sample(stations[0], 3, random_state=1))
+        gen.sample(stations[0], 3, random_state=1), reference.sample(stations[0], 3, random_state=1)
+    )

@@ -11,7 +11,9 @@ DATA = torch.from_numpy(np.random.default_rng(0).standard_normal((24, 6)).astype
 
 
 def _module():
-    return torch.nn.Sequential(torch.nn.Linear(6, 16), torch.nn.Dropout(0.3), torch.nn.Linear(16, 6))
+    return torch.nn.Sequential(
+        torch.nn.Linear(6, 16), torch.nn.Dropout(0.3), torch.nn.Linear(16, 6)
+    )
 
 
 def _train(module, fail_at=None, checkpoint=None, phase="phase"):
@@ -24,8 +26,18 @@ def _train(module, fail_at=None, checkpoint=None, phase="phase"):
         x = DATA[indices]
         return torch.mean((module(x) - x) ** 2)
 
-    return train_epochs(module, batch_loss, len(DATA), epochs=4, lr=1e-2, weight_decay=1e-4,
-                        batch_size=8, seed=3, desc=phase, checkpoint=checkpoint)
+    return train_epochs(
+        module,
+        batch_loss,
+        len(DATA),
+        epochs=4,
+        lr=1e-2,
+        weight_decay=1e-4,
+        batch_size=8,
+        seed=3,
+        desc=phase,
+        checkpoint=checkpoint,
+    )
 
 
 def _run(fail_at=None, checkpoint=None):
@@ -73,7 +85,9 @@ def test_checkpoint_of_another_fit_is_ignored(tmp_path):
 def test_zero_epochs_trains_nothing():
     module = _module()
     before = [p.clone() for p in module.parameters()]
-    assert train_epochs(module, None, 4, epochs=0, lr=1.0, weight_decay=0.0,
-                        batch_size=2, seed=0) == []
+    assert (
+        train_epochs(module, None, 4, epochs=0, lr=1.0, weight_decay=0.0, batch_size=2, seed=0)
+        == []
+    )
     assert all(torch.equal(p, q) for p, q in zip(before, module.parameters()))
     assert not module.training

@@ -17,8 +17,8 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import BatchSampler, DistributedSampler
 from tqdm.auto import tqdm
 
-from .._torch_utils import atomic_torch_save
 from .._distributed import all_reduce_sum, broadcast_object, is_main_process, rank, world_size
+from .._torch_utils import atomic_torch_save
 
 __all__ = ["Checkpoint", "train_epochs"]
 
@@ -75,8 +75,11 @@ class Checkpoint:
     def put(self, phase, state):
         """Record ``phase``'s state and rewrite the file atomically."""
         self._phases[phase] = state
-        atomic_torch_save({"fingerprint": self.fingerprint, "phases": self._phases},
-                          self.path, prefix=".skgen-ckpt-")
+        atomic_torch_save(
+            {"fingerprint": self.fingerprint, "phases": self._phases},
+            self.path,
+            prefix=".skgen-ckpt-",
+        )
 
 
 class _BatchLoss(torch.nn.Module):
@@ -191,8 +194,11 @@ def train_epochs(
     )
     # One process (world 1) is rank 0 of its own, whatever RANK says.
     sampler = DistributedSampler(
-        range(n_records), num_replicas=world, rank=rank() if world > 1 else 0,
-        shuffle=True, seed=int(seed),
+        range(n_records),
+        num_replicas=world,
+        rank=rank() if world > 1 else 0,
+        shuffle=True,
+        seed=int(seed),
     )
     batches = BatchSampler(sampler, batch_size // world, drop_last=False)
     if checkpoint is not None:
@@ -208,9 +214,15 @@ def train_epochs(
     if world > 1:
         step = DistributedDataParallel(step)
     step.train()
-    bar = tqdm(range(len(losses), epochs), desc=desc, unit="epoch",
-               disable=not verbose or not is_main_process(),
-               leave=True, initial=len(losses), total=epochs)
+    bar = tqdm(
+        range(len(losses), epochs),
+        desc=desc,
+        unit="epoch",
+        disable=not verbose or not is_main_process(),
+        leave=True,
+        initial=len(losses),
+        total=epochs,
+    )
     try:
         for epoch in bar:
             sampler.set_epoch(epoch)
@@ -238,13 +250,18 @@ def train_epochs(
             if checkpoint is not None and is_main_process():
                 # Copies: state dicts alias live tensors that later epochs
                 # (and later phases) keep changing.
-                checkpoint.put(desc, copy.deepcopy({
-                    "module": module.state_dict(),
-                    "optimizer": optimizer.state_dict(),
-                    "scheduler": scheduler.state_dict() if scheduler is not None else None,
-                    "torch_rng": torch.get_rng_state(),
-                    "losses": list(losses),
-                }))
+                checkpoint.put(
+                    desc,
+                    copy.deepcopy(
+                        {
+                            "module": module.state_dict(),
+                            "optimizer": optimizer.state_dict(),
+                            "scheduler": scheduler.state_dict() if scheduler is not None else None,
+                            "torch_rng": torch.get_rng_state(),
+                            "losses": list(losses),
+                        }
+                    ),
+                )
     finally:
         bar.close()
         module.eval()

@@ -83,8 +83,10 @@ class SpectrogramCVAE(nn.Module):
         widths = [n_channels, *channels]
         encoder = []
         for c_in, c_out in zip(widths[:-1], widths[1:]):
-            encoder += [nn.Conv2d(c_in, c_out, 3, stride=2, padding=1),
-                        nn.LeakyReLU(negative_slope)]
+            encoder += [
+                nn.Conv2d(c_in, c_out, 3, stride=2, padding=1),
+                nn.LeakyReLU(negative_slope),
+            ]
         self.encoder = nn.Sequential(*encoder)
         self.mean_head = nn.Linear(n_features + n_slots, latent_dim)
         self.logvar_head = nn.Linear(n_features + n_slots, latent_dim)
@@ -96,8 +98,9 @@ class SpectrogramCVAE(nn.Module):
         reversed_widths = widths[::-1]
         for i, (c_in, c_out) in enumerate(zip(reversed_widths[:-1], reversed_widths[1:])):
             # output_padding=1 makes each layer exactly double the grid.
-            decoder.append(nn.ConvTranspose2d(c_in, c_out, 3, stride=2, padding=1,
-                                              output_padding=1))
+            decoder.append(
+                nn.ConvTranspose2d(c_in, c_out, 3, stride=2, padding=1, output_padding=1)
+            )
             if i < len(channels) - 1:
                 decoder.append(nn.LeakyReLU(negative_slope))
         self.decoder = nn.Sequential(*decoder)

@@ -51,8 +51,13 @@ def stft(x, n_fft, hop_length, window=None):
     window = _hann(n_fft, x) if window is None else window
     lead = x.shape[:-1]
     spectrum = torch.stft(
-        x.reshape(-1, x.shape[-1]), n_fft, hop_length, window=window,
-        center=True, pad_mode="constant", return_complex=True,
+        x.reshape(-1, x.shape[-1]),
+        n_fft,
+        hop_length,
+        window=window,
+        center=True,
+        pad_mode="constant",
+        return_complex=True,
     )
     return spectrum.reshape(*lead, *spectrum.shape[-2:])
 
@@ -79,8 +84,12 @@ def istft(spectrum, n_fft, hop_length, length, window=None):
         window = torch.hann_window(n_fft, dtype=spectrum.real.dtype, device=spectrum.device)
     lead = spectrum.shape[:-2]
     x = torch.istft(
-        spectrum.reshape(-1, *spectrum.shape[-2:]), n_fft, hop_length,
-        window=window, center=True, length=length,
+        spectrum.reshape(-1, *spectrum.shape[-2:]),
+        n_fft,
+        hop_length,
+        window=window,
+        center=True,
+        length=length,
     )
     return x.reshape(*lead, length)
 
@@ -162,9 +171,13 @@ def griffin_lim(
     if window is None:
         window = _hann(n_fft, magnitude)
     if init == "random":
-        phase = 2 * torch.pi * torch.rand(
-            magnitude.shape, generator=generator, dtype=magnitude.dtype
-        ).to(magnitude.device)
+        phase = (
+            2
+            * torch.pi
+            * torch.rand(magnitude.shape, generator=generator, dtype=magnitude.dtype).to(
+                magnitude.device
+            )
+        )
     else:
         phase = torch.zeros_like(magnitude)
     angles = torch.polar(torch.ones_like(magnitude), phase)

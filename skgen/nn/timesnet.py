@@ -194,8 +194,7 @@ class TimesNet(nn.Module):
     ``head(encode(x_norm)) * sigma + mu``.
     """
 
-    def __init__(self, n_channels, n_times, d_model, d_ff, e_layers, top_k,
-                 num_kernels, dropout):
+    def __init__(self, n_channels, n_times, d_model, d_ff, e_layers, top_k, num_kernels, dropout):
         super().__init__()
         self.embedding = nn.Linear(n_channels, d_model)
         self.position = nn.Parameter(torch.empty(n_times, d_model))
