@@ -59,7 +59,7 @@ def station_gaussian(mean, logvar):
 class SpectrogramCVAEGenerator(BaseStationGenerator):
     """Station-conditioned VAE on STFT log-magnitudes, with Griffin-Lim output.
 
-    The baseline of the TimesNet-Gen paper (SPEC section 3). Each record's
+    The baseline of the TimesNet-Gen paper (docs/method.rst). Each record's
     per-channel log-magnitude spectrogram ``log(|STFT| + floor)``,
     standardised with one mean and standard deviation learned in ``fit``, is
     encoded by strided convolutions into a Gaussian posterior; the decoder

@@ -24,7 +24,7 @@ class TimesNetGenerator(BaseStationGenerator):
 
     A TimesNet autoencoder is trained to reconstruct records (no station
     input). New records for a station are decoded from Dirichlet-weighted
-    mixtures of the latents of that station's own records (SPEC 2.3).
+    mixtures of the latents of that station's own records (docs/method.rst).
 
     Because the decoder head is affine and the weights sum to 1, mixing
     latents equals mixing the records' normalised reconstructions, so the
@@ -35,7 +35,7 @@ class TimesNetGenerator(BaseStationGenerator):
 
     The defaults are sized for a CPU (168 k parameters at n_times 6000, 96 k
     of them the positional table; the demo data, 160 records of 3 x 6000
-    samples, trains in about 2-3 minutes on 2 cores);
+    samples, trains in about 1.5 minutes on 2 cores);
     :meth:`paper_config` gives the paper's network.
 
     Parameters
@@ -65,7 +65,7 @@ class TimesNetGenerator(BaseStationGenerator):
         paper's 3e-4 with batches of 32 (``paper_config``) suits its 50 GPU
         epochs; with a few CPU epochs on a small archive, smaller batches and
         a larger rate give the optimiser enough steps (on the demo data the
-        normalised reconstruction error falls to about 0.1 instead of 0.5).
+        normalised reconstruction error falls to about 0.03 instead of 0.5).
     noise_epochs : int, default=4
         Noise-injection epochs after pre-training.
     noise_lr : float, default=1e-4

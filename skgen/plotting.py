@@ -127,7 +127,7 @@ def plot_f0_histograms(real_f0, generated_f0=None, *, bins=None, station=None, a
 
 
 def plot_f0_confusion(real_f0, generated_f0=None, stations=None, *, bins=None, ax=None):
-    """The f0 distribution confusion matrix (SPEC 4.3) as a heatmap.
+    """The f0 distribution confusion matrix (docs/scoring.rst) as a heatmap.
 
     Parameters
     ----------

@@ -5,10 +5,8 @@ import pickle
 import numpy as np
 import pytest
 import torch
-from conftest import EXPECTED_FAILED_CHECKS
 from scipy import signal
 from sklearn.base import clone
-from sklearn.utils.estimator_checks import check_estimator
 
 from skgen._cvae import SpectrogramCVAEGenerator, station_gaussian
 from skgen.nn.cvae import SpectrogramCVAE, kl_divergence
@@ -370,21 +368,6 @@ def test_failed_fit_keeps_previous_model(fitted):
     with pytest.raises(ValueError, match="unknown_station_rate"):
         gen.fit(X, stations)
     assert torch.equal(gen.module_.mean_head.weight, weights)
-
-
-def test_sklearn_estimator_checks():
-    check_estimator(
-        SpectrogramCVAEGenerator(
-            n_times=None,
-            n_fft=16,
-            hop_length=4,
-            channels=(2, 2),
-            latent_dim=2,
-            epochs=1,
-            griffin_lim_iters=1,
-        ),
-        expected_failed_checks=EXPECTED_FAILED_CHECKS,
-    )
 
 
 def test_interrupted_fit_resumes_from_checkpoint(tmp_path, monkeypatch):

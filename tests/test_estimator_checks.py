@@ -1,0 +1,36 @@
+"""scikit-learn's estimator checks, one test per check, so that the first
+failure does not hide the rest. The checks that cannot apply to a generator
+are listed with their reasons in ``conftest.EXPECTED_FAILED_CHECKS``."""
+
+from conftest import EXPECTED_FAILED_CHECKS
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from skgen import SpectrogramCVAEGenerator, TimesNetGenerator
+
+TINY = [
+    TimesNetGenerator(
+        n_times=None,
+        d_model=2,
+        d_ff=2,
+        e_layers=1,
+        top_k=1,
+        num_kernels=1,
+        epochs=1,
+        noise_epochs=1,
+        random_state=0,
+    ),
+    SpectrogramCVAEGenerator(
+        n_times=None,
+        n_fft=16,
+        hop_length=4,
+        channels=(2, 2),
+        latent_dim=2,
+        epochs=1,
+        griffin_lim_iters=1,
+    ),
+]
+
+
+@parametrize_with_checks(TINY, expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS)
+def test_sklearn_compatible_estimator(estimator, check):
+    check(estimator)
