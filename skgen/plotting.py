@@ -100,11 +100,13 @@ def plot_f0_histograms(real_f0, generated_f0=None, *, bins=None, station=None, a
     ----------
     real_f0 : array-like of shape (n,) or ScoreReport
         Site frequencies (Hz) of the real records (NaN, no peak, is left
-        out), or a scorer report (then ``station``'s values are used).
+        out), or a scorer report (then ``station``'s values are used, on the
+        report's bins).
     generated_f0 : array-like of shape (n,)
         Site frequencies of the generated records.
     bins : array-like, optional
-        Bin edges; default ``linspace(1, 20, 21)`` as in the paper.
+        Bin edges for arrays; default :data:`skgen.scoring.F0_BINS`, the
+        published ``linspace(1, 20, 21)``. With a report its bins are used.
     station : str, optional
     ax : matplotlib Axes, optional
 
@@ -112,9 +114,15 @@ def plot_f0_histograms(real_f0, generated_f0=None, *, bins=None, station=None, a
     -------
     fig : matplotlib Figure
     """
+    from .scoring import F0_BINS
+
     if _is_report(real_f0):
-        real_f0, generated_f0 = _from_report(real_f0, station, ("real_f0", "generated_f0"))
-    bins = np.linspace(1, 20, 21) if bins is None else np.asarray(bins)
+        report = real_f0
+        if bins is not None:
+            raise ValueError("bins cannot be given with a report: its bins are the report's")
+        real_f0, generated_f0 = _from_report(report, station, ("real_f0", "generated_f0"))
+        bins = report.f0_bins
+    bins = F0_BINS if bins is None else np.asarray(bins)
     fig, ax = _axes(ax, figsize=(5, 3.5))
     for f0, style in ((real_f0, _REAL), (generated_f0, _GENERATED)):
         f0 = np.asarray(f0, dtype=float)
@@ -129,6 +137,10 @@ def plot_f0_histograms(real_f0, generated_f0=None, *, bins=None, station=None, a
 def plot_f0_confusion(real_f0, generated_f0=None, stations=None, *, bins=None, ax=None):
     """The f0 distribution confusion matrix (docs/scoring.rst) as a heatmap.
 
+    From a report, the figure shows what the scorer measured: the report's
+    matrix, and its ``metrics["alignment"]`` in the title. From arrays, both
+    are computed on ``bins``.
+
     Parameters
     ----------
     real_f0 : sequence of array-like or ScoreReport
@@ -136,10 +148,11 @@ def plot_f0_confusion(real_f0, generated_f0=None, stations=None, *, bins=None, a
         station of the report is shown).
     generated_f0 : sequence of array-like
         Generated f0 values per station, same order.
-    stations : sequence of str
-        Station labels, in that order.
+    stations : sequence of str, optional
+        Station labels, in that order; default ``1, 2, ...``.
     bins : array-like, optional
-        Histogram bin edges (default ``linspace(1, 20, 21)``).
+        Histogram bin edges for arrays (default
+        :data:`skgen.scoring.F0_BINS`); not with a report.
     ax : matplotlib Axes, optional
 
     Returns
@@ -151,10 +164,21 @@ def plot_f0_confusion(real_f0, generated_f0=None, stations=None, *, bins=None, a
 
     if _is_report(real_f0):
         report = real_f0
-        real_f0, generated_f0, stations = (report.real_f0, report.generated_f0, report.stations)
-    matrix = f0_confusion_matrix(real_f0, generated_f0, bins=bins)
-    score = f0_alignment_score(real_f0, generated_f0, bins=bins)
-    size = 2 * len(stations)
+        if bins is not None:
+            raise ValueError("bins cannot be given with a report: its bins are the report's")
+        matrix, score = report.f0_confusion, report.metrics["alignment"]
+        stations = report.stations
+    else:
+        matrix = f0_confusion_matrix(real_f0, generated_f0, bins=bins)
+        score = f0_alignment_score(real_f0, generated_f0, bins=bins)
+    n_stations = len(matrix) // 2
+    if stations is None:
+        stations = [str(i + 1) for i in range(n_stations)]
+    elif len(stations) != n_stations:
+        raise ValueError(
+            f"stations has {len(stations)} labels for {n_stations} stations of f0 values"
+        )
+    size = 2 * n_stations
     fig, ax = _axes(ax, figsize=(1.2 + 0.35 * size, 0.8 + 0.35 * size))
     image = ax.imshow(matrix, vmin=0, vmax=1, cmap="viridis")
     labels = [f"{kind} {s}" for s in stations for kind in ("R", "G")]
