@@ -321,6 +321,26 @@ class HVSRAlignmentScorer(BaseEstimator):
         )
 
     # -- internals -------------------------------------------------------
+    def _scores(self, estimator, X, stations, metrics):
+        """(metric -> score, metric -> per-station scores or None) of one run,
+        for :func:`compare`; per-station scores are greater-is-better too."""
+        run = self._run(estimator, X, stations)
+        per_station = {
+            "f0_js": lambda r, g: f0_similarity(r.f0, g.f0, run.bins),
+            "f0_wasserstein": lambda r, g: -_f0_wasserstein(r, g),
+            "log_hvsr": lambda r, g: -_log_hvsr_rms(r, g),
+            "pga_f0": lambda r, g: -_pga_f0_energy(r, g),
+        }
+        scores, by_station = {}, {}
+        for name in metrics:
+            scores[name] = _overall_metric(name, run.real, run.generated, run.bins)
+            by_station[name] = (
+                [per_station[name](r, g) for r, g in zip(run.real, run.generated)]
+                if name in per_station
+                else None
+            )
+        return scores, by_station
+
     def _check_params(self, estimator):
         """Validate everything before any work; the sampling rate (Hz)."""
         if self.metric not in METRICS:
