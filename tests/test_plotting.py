@@ -111,3 +111,41 @@ def test_plot_waveforms_and_pga_f0():
     fig = plotting.plot_pga_f0(pga(data.X), f0, pga(data.X), f0)
     offsets = fig.axes[0].collections[0].get_offsets()
     np.testing.assert_allclose(offsets[:, 1], pga(data.X))
+
+
+@pytest.fixture(scope="module")
+def intensity_report():
+    from skgen.scoring import IntensityMeasureScorer
+
+    data = make_strong_motion(n_stations=3, records_per_station=6, n_times=2000, random_state=0)
+    gen = ResamplingGenerator().fit(data.X, data.stations)
+    return IntensityMeasureScorer(random_state=0).report(gen, data.X, data.stations)
+
+
+def test_plot_response_spectra_shows_the_reports_spectra(intensity_report):
+    report = intensity_report
+    fig = plotting.plot_response_spectra(report)
+    visible = [ax for ax in fig.axes if ax.get_visible()]
+    assert len(visible) == 3
+    ax = visible[1]
+    real, generated = (line.get_ydata() for line in ax.get_lines())
+    np.testing.assert_allclose(ax.get_lines()[0].get_xdata(), report.periods)
+    np.testing.assert_allclose(real, np.median(report.real_psa[1], axis=0))
+    np.testing.assert_allclose(generated, np.median(report.generated_psa[1], axis=0))
+    assert f"{report.table['psa_distortion'][1]:+.2f}" in ax.get_title()
+    fig = plotting.plot_response_spectra(report, stations=[report.stations[2]])
+    assert report.stations[2] in fig.axes[0].get_title()
+    with pytest.raises(ValueError, match="'nope' is not in the report"):
+        plotting.plot_response_spectra(report, stations=["nope"])
+
+
+def test_plot_durations_and_novelty(intensity_report):
+    report = intensity_report
+    ax = plotting.plot_durations(report).axes[0]
+    real_points = ax.collections[0].get_offsets()
+    np.testing.assert_allclose(real_points[:, 1], report.real_duration[0])
+    ax = plotting.plot_novelty(report).axes[0]
+    generated_points = ax.collections[1].get_offsets()
+    np.testing.assert_allclose(generated_points[:, 1], report.generated_novelty[0])
+    assert f"{report.metrics['novelty']:.3f}" in ax.get_title()
+    assert f"{report.ceiling['novelty']:.3f}" in ax.get_title()

@@ -341,3 +341,32 @@ def test_compare_bad_input(data):
         compare({"a": good}, data.X, data.stations, n_repeats=0)
     with pytest.raises(TypeError, match="must be a scorer"):
         compare({"a": good}, data.X, data.stations, scoring={"x": 3})
+
+
+class CountingGenerator(ResamplingGenerator):
+    """Counts the stations it generates for (class-wide, copies included)."""
+
+    calls = []
+
+    def _generate(self, entry, n_samples, rng):
+        CountingGenerator.calls.append(n_samples)
+        return super()._generate(entry, n_samples, rng)
+
+
+def test_compare_generates_once_per_model_and_repeat(data):
+    from skgen.scoring import HVSRAlignmentScorer
+
+    generator = CountingGenerator().fit(data.X, data.stations)
+    CountingGenerator.calls.clear()
+    result = compare({"a": generator}, data.X, data.stations, scoring=["f0_js", "pga"], n_repeats=2)
+    assert len(CountingGenerator.calls) == 2 * 3  # 2 repeats x 3 stations, both scorers
+    # Sharing the generated records changes no number.
+    for repeat, seed in enumerate(result.settings["seeds"]):
+        hvsr = HVSRAlignmentScorer(metric="f0_js", random_state=seed)
+        intensity = IntensityMeasureScorer(metric="pga", random_state=seed)
+        assert result.scores["a"]["f0_js"][repeat] == pytest.approx(
+            hvsr(generator, data.X, data.stations)
+        )
+        assert result.scores["a"]["pga"][repeat] == pytest.approx(
+            intensity(generator, data.X, data.stations)
+        )

@@ -18,6 +18,7 @@ from .._validation import check_count, seed_from
 from ._hvsr import HVSRAlignmentScorer
 from ._intensity_report import IM_METRICS
 from ._intensity_scorer import IntensityMeasureScorer
+from ._protocol import ProtocolCache
 from ._report import METRICS, json_value
 
 __all__ = ["Comparison", "compare"]
@@ -229,6 +230,12 @@ def compare(estimators, X, stations, scoring=None, n_repeats=5, random_state=Non
     ...                  n_repeats=5, random_state=0)  # doctest: +SKIP
     >>> print(result)  # doctest: +SKIP
     """
+    return _compare(estimators, X, stations, scoring, n_repeats, random_state, ProtocolCache())
+
+
+def _compare(estimators, X, stations, scoring, n_repeats, random_state, cache):
+    """:func:`compare`, sharing generated records through ``cache`` (one
+    generation per model and seed for all the scorers)."""
     models = dict(estimators.items() if isinstance(estimators, dict) else estimators)
     if not models:
         raise ValueError("estimators must name at least one model")
@@ -247,7 +254,7 @@ def compare(estimators, X, stations, scoring=None, n_repeats=5, random_state=Non
                 if hasattr(scorer, "set_params") and "random_state" in scorer.get_params():
                     scorer.set_params(random_state=seed)
                 if by_name:
-                    values, per_station = scorer._scores(estimator, X, stations, names)
+                    values, per_station = scorer._scores(estimator, X, stations, names, cache)
                 else:
                     values = {names[0]: float(scorer(estimator, X, stations))}
                     per_station = {names[0]: None}

@@ -275,7 +275,10 @@ class HVSRAlignmentScorer(BaseEstimator):
             As for calling the scorer; a single station is allowed (its
             ``alignment`` is NaN).
         """
-        run = self._run(estimator, X, stations, for_report=True)
+        return self._report(estimator, X, stations)
+
+    def _report(self, estimator, X, stations, cache=None):
+        run = self._run(estimator, X, stations, for_report=True, cache=cache)
         real, generated, bins = run.real, run.generated, run.bins
         metrics = {name: _overall_metric(name, real, generated, bins) for name in METRICS}
         ceiling_real, ceiling_other = run.ceiling
@@ -321,10 +324,10 @@ class HVSRAlignmentScorer(BaseEstimator):
         )
 
     # -- internals -------------------------------------------------------
-    def _scores(self, estimator, X, stations, metrics):
+    def _scores(self, estimator, X, stations, metrics, cache=None):
         """(metric -> score, metric -> per-station scores or None) of one run,
         for :func:`compare`; per-station scores are greater-is-better too."""
-        run = self._run(estimator, X, stations)
+        run = self._run(estimator, X, stations, cache=cache)
         per_station = {
             "f0_js": lambda r, g: f0_similarity(r.f0, g.f0, run.bins),
             "f0_wasserstein": lambda r, g: -_f0_wasserstein(r, g),
@@ -376,7 +379,7 @@ class HVSRAlignmentScorer(BaseEstimator):
             np.asarray(pga(records), dtype=float),
         )
 
-    def _run(self, estimator, X, stations, for_report=False):
+    def _run(self, estimator, X, stations, for_report=False, cache=None):
         fs = self._check_params(estimator)
         X, stations = check_scored_records(X, stations, self.reference_split)
         n_stations = len(dict.fromkeys(stations))
@@ -394,6 +397,7 @@ class HVSRAlignmentScorer(BaseEstimator):
             n_samples=self.n_samples,
             random_state=self.random_state,
             fs=fs,
+            cache=cache,
         )
         split, generated_records = protocol.split, protocol.generated
 

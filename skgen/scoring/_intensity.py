@@ -35,10 +35,12 @@ _SAMPLES_PER_PERIOD = 3
 
 
 def check_periods(periods, fs):
-    """Periods (s) as a float array, each at least 3 samples long at ``fs``."""
-    periods = DEFAULT_PERIODS if periods is None else periods
-    periods = check_frequencies(periods, "periods", allow_zero=False)
+    """Periods (s) as a float array, each at least 3 samples long at ``fs``;
+    ``None`` is the :data:`DEFAULT_PERIODS` that are."""
     shortest = _SAMPLES_PER_PERIOD / fs
+    if periods is None:
+        periods = DEFAULT_PERIODS[DEFAULT_PERIODS >= shortest]
+    periods = check_frequencies(periods, "periods", allow_zero=False)
     if periods.min() < shortest:
         raise ValueError(
             f"periods must be at least {_SAMPLES_PER_PERIOD} samples long, "

@@ -94,8 +94,9 @@ class IntensityMeasureScorer(BaseEstimator):
           cannot tell them apart, 0 when it always can.
     periods : array-like of shape (n_periods,) or None, default=None
         Oscillator periods (s) of ``psa`` and ``fas``; ``None`` is
-        ``DEFAULT_PERIODS`` (25 log-spaced periods on 0.05-5 s). Each must
-        be at least 3 samples long.
+        those of ``DEFAULT_PERIODS`` (25 log-spaced periods on 0.05-5 s)
+        that are at least 3 samples long at ``fs``; given periods must all
+        be.
     reference_split : float in (0, 1) or None, default=0.5
         Fraction of each station's records that form its pool; ``None``
         uses every record as pool and comparison (the published,
@@ -191,7 +192,10 @@ class IntensityMeasureScorer(BaseEstimator):
             As for calling the scorer; a station whose records lie in more
             than one region.
         """
-        run = self._run(estimator, X, stations, IM_METRICS)
+        return self._report(estimator, X, stations, regions)
+
+    def _report(self, estimator, X, stations, regions, cache=None):
+        run = self._run(estimator, X, stations, IM_METRICS, for_report=True, cache=cache)
         split = run.protocol.split
         station_regions = self._station_regions(regions, run.protocol.stations, split)
         metrics, ceiling = {}, {}
@@ -282,7 +286,7 @@ class IntensityMeasureScorer(BaseEstimator):
             station_regions[label] = found[0]
         return station_regions
 
-    def _run(self, estimator, X, stations, metrics):
+    def _run(self, estimator, X, stations, metrics, for_report=False, cache=None):
         fs, periods = self._check_params(estimator, metrics)
         X, stations = check_scored_records(X, stations, self.reference_split)
         protocol = run_protocol(
@@ -293,11 +297,19 @@ class IntensityMeasureScorer(BaseEstimator):
             n_samples=self.n_samples,
             random_state=self.random_state,
             fs=fs,
+            cache=cache,
         )
         c2st_seed = seed_from(protocol.rng)
-        # One pass over the real and generated records together per measure.
-        records = np.concatenate([X, *protocol.generated])
-        bounds = X.shape[0] + np.cumsum([0] + [len(g) for g in protocol.generated])
+        # One pass per measure over the real records needed (all of them for
+        # the report's distortion and ceiling, the held-out ones for a
+        # score) and the generated ones; rows not needed stay NaN.
+        split = protocol.split
+        if for_report:
+            real_rows = np.arange(X.shape[0])
+        else:
+            real_rows = np.sort(np.concatenate([split.held_out[label] for label in split.labels]))
+        records = np.concatenate([X[real_rows], *protocol.generated])
+        bounds = real_rows.size + np.cumsum([0] + [len(g) for g in protocol.generated])
         needed = [m for m in LOG_MEASURES if m in metrics]
         if "c2st" in metrics:
             needed.append("c2st")
@@ -307,13 +319,14 @@ class IntensityMeasureScorer(BaseEstimator):
                 values = c2st_features(records, fs)
             else:
                 values = log_intensity_measures(records, fs, measure, periods)
-            real[measure] = values[: X.shape[0]]
+            real[measure] = np.full((X.shape[0], values.shape[1]), np.nan)
+            real[measure][real_rows] = values[: real_rows.size]
             generated[measure] = [values[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
         return _Run(protocol, periods, real, generated, c2st_seed)
 
-    def _scores(self, estimator, X, stations, metrics):
+    def _scores(self, estimator, X, stations, metrics, cache=None):
         """(metric -> score, metric -> per-station scores or None) for ``metrics``."""
-        run = self._run(estimator, X, stations, metrics)
+        run = self._run(estimator, X, stations, metrics, cache=cache)
         scores, by_station = {}, {}
         for name in metrics:
             scores[name], _ = self._metric(run, name, with_ceiling=False)

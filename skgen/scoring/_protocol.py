@@ -7,8 +7,9 @@ and the ceiling"): the estimator passed in is never modified, because the
 pool is registered on a copy (``estimator.with_bank``).
 """
 
+import copy
 import numbers
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn.utils import check_random_state
@@ -132,17 +133,34 @@ def split_stations(stations, reference_split, rng):
     return StationSplit(labels, rows, pool, held_out)
 
 
-def run_protocol(estimator, X, stations, *, reference_split, n_samples, random_state, fs):
+class ProtocolCache(dict):
+    """Protocols already run on one data set, so that scorers sharing a seed
+    (the HVSR and the intensity-measure scorer of one model in
+    :func:`compare` or in a report) generate once: generating is the
+    expensive part for a network. Only integer seeds are cached."""
+
+
+def run_protocol(
+    estimator, X, stations, *, reference_split, n_samples, random_state, fs, cache=None
+):
     """Split, register each pool on a copy and generate.
 
     ``X`` and ``stations`` come from :func:`check_scored_records`; call it,
     :func:`check_generator`, :func:`check_protocol_params` and any
     scorer-specific check first, so that nothing is generated from bad input.
+    With a :class:`ProtocolCache` (for these ``X`` and ``stations`` only), a
+    protocol run before with the same estimator and settings is reused, with
+    a fresh copy of its random state.
 
     Returns
     -------
     protocol : Protocol
     """
+    key = None
+    if cache is not None and isinstance(random_state, numbers.Integral):
+        key = (id(estimator), int(random_state), reference_split, n_samples, float(fs))
+        if key in cache:
+            return replace(cache[key], rng=copy.deepcopy(cache[key].rng))
     rng = check_random_state(random_state)
     split = split_stations(stations, reference_split, rng)
     pool_rows = np.concatenate([split.pool[label] for label in split.labels])
@@ -157,7 +175,10 @@ def run_protocol(estimator, X, stations, *, reference_split, n_samples, random_s
         )
         for label in split.labels
     ]
-    return Protocol(X, stations, float(fs), split, generated, rng)
+    protocol = Protocol(X, stations, float(fs), split, generated, rng)
+    if key is not None:
+        cache[key] = replace(protocol, rng=copy.deepcopy(rng))
+    return protocol
 
 
 def ceiling_rows(split, reference_split, rng):
