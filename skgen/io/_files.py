@@ -90,7 +90,11 @@ class FileErrors:
         """Raise ``error`` or remember that ``files`` were skipped because of it."""
         if self.on_error == "raise":
             raise error
-        self.skipped.append(([str(f) for f in files], str(error).strip().splitlines()[0]))
+        files = [str(f) for f in files]
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        # Messages start with the file they are about; the listing names it.
+        prefix = f"{', '.join(files)}: "
+        self.skipped.append((files, reason[len(prefix) :] if reason.startswith(prefix) else reason))
 
     def warn(self):
         """One warning listing every skipped file and why."""
