@@ -9,12 +9,12 @@ The onset is picked with the Akaike information criterion on the vertical
 component (:func:`obspy.signal.trigger.aic_simple`, Maeda 1985): the global
 minimum of the AIC over the samples up to the vertical's peak splits the
 record into two stationary parts, noise and signal. On the real records of
-``tests/data`` it falls within 0.2 s of an STA/LTA trigger and, unlike an
-STA/LTA trigger at a fixed threshold, it does not fire on noise bursts of
-120 s of pre-event noise. When the pick is not credible (a record without
-pre-event samples, or a pick after the 5 % Husid time) the onset is the time
-at which 5 % of the record's Arias intensity has arrived (the 5 % Husid
-time). See ``docs/data.rst``.
+``tests/data`` it falls within 0.1 s of an STA/LTA trigger and, unlike an
+STA/LTA trigger at a fixed threshold, does not fire early in 120 s of
+pre-event noise. When the pick is not credible (less than a second of record
+before the vertical's peak, or a pick after the 5 % Husid time) the onset is
+the time at which 5 % of the record's Arias intensity has arrived (the 5 %
+Husid time). See ``docs/data.rst``.
 """
 
 import numpy as np
