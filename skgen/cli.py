@@ -122,12 +122,11 @@ def _cmd_fit(args):
             "fixed length; give the number of samples, e.g. --param n_times=6000"
         )
     X, stations, meta = _read_with_meta(args, n_times)
-    if is_main_process():
-        _print_records_per_station(stations, meta)
     generator = cls(**params).fit(X, stations)
     # Under torchrun every rank fits the same model; rank 0 writes and reports.
     generator.save(args.model)
     if is_main_process():
+        _print_records_per_station(stations, meta)
         print(
             f"fitted {cls.__name__} on {len(X)} records of {len(generator.stations_)} "
             f"station(s); saved to {args.model}"
@@ -142,12 +141,11 @@ def _cmd_add_stations(args):
 
     generator = skgen.load(args.model)
     X, stations, meta = _read_with_meta(args, generator.n_times_)
-    if is_main_process():
-        _print_records_per_station(stations, meta)
     generator.add_stations(X, stations)
     out = args.out or args.model
     generator.save(out)
     if is_main_process():
+        _print_records_per_station(stations, meta)
         print(f"registered {len(X)} record(s) of {len(set(stations))} station(s); saved to {out}")
     return 0
 

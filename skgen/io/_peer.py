@@ -6,6 +6,7 @@ from pathlib import Path
 import numpy as np
 from obspy.signal.rotate import rotate2zne
 
+from .._validation import check_finite
 from ._arrays import UNITS, fix_length, resample
 from ._files import check_file
 from ._record import Record
@@ -64,8 +65,7 @@ def _parse_at2(path):
         raise ValueError(
             f"{path}: {problem} PEER AT2 file, header NPTS={npts} but {values.size} values."
         )
-    if not np.all(np.isfinite(values)):
-        raise ValueError(f"{path}: PEER AT2 data contain non-finite values.")
+    check_finite(values, f"{path}: PEER AT2 data")
     # "Event name, date, station, component" in NGA-West2 files.
     fields = [field.strip() for field in lines[1].split(",")]
     station = fields[-2] if len(fields) >= 3 and fields[-2] else None

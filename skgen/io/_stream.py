@@ -15,7 +15,7 @@ import numpy as np
 import obspy
 from obspy import Inventory, Stream, Trace, UTCDateTime
 
-from .._validation import check_positive, check_records, check_stations
+from .._validation import check_finite, check_positive, check_records, check_stations
 from ._arrays import UNITS, fix_length, resample, units_factor
 from ._record import Record, finish, reading_options
 
@@ -187,8 +187,7 @@ def _record_from_traces(traces, label, fs):
         rate = float(trace.stats.sampling_rate)
         if not np.isfinite(rate) or rate <= 0:
             raise ValueError(f"{trace.id} has an invalid sampling rate {rate}.")
-        if not np.all(np.isfinite(trace.data)):
-            raise ValueError(f"{trace.id} contains non-finite samples.")
+        check_finite(trace.data, f"station {label}: trace {trace.id}")
         parts.append((trace.stats.starttime, resample(trace.data, rate, fs)))
         channels.append(channel_codes[0])
         rates.append(rate)
@@ -286,8 +285,7 @@ def read_obspy_file(path):
                 f"{size} bytes in readable records)."
             )
     for trace in stream:
-        if not np.all(np.isfinite(trace.data)):
-            raise ValueError(f"{path}: trace {trace.id} has non-finite samples.")
+        check_finite(trace.data, f"{path}: trace {trace.id}")
         trace.stats[FILE_KEY] = str(path)
     return stream
 
