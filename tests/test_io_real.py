@@ -142,6 +142,11 @@ def test_valid_miniseed_over_one_mebibyte(tmp_path):
     X_read, stations = read_records(tmp_path / "all.mseed", **RAW)
     order = np.argsort([int(label[-1]) for label in labels], kind="stable")
     np.testing.assert_array_equal(X_read, X[order])
+    # A cut-off large file is still refused, against its real size.
+    raw = (tmp_path / "all.mseed").read_bytes()
+    (tmp_path / "cut.mseed").write_bytes(raw[: len(raw) - 1000])
+    with pytest.raises(ValueError, match=r"cut\.mseed: corrupt or truncated .* of 2358296 bytes"):
+        read_records(tmp_path / "cut.mseed")
 
 
 def test_records_with_one_station_and_start_are_not_merged(tmp_path):

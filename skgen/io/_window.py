@@ -52,6 +52,14 @@ def pick_onset(record, fs):
         ``"aic"``: the AIC pick on the vertical component; ``"husid"``: the
         5 % Husid time, used when the AIC pick is not credible.
 
+    Raises
+    ------
+    TypeError
+        If ``record`` is not a real numeric array.
+    ValueError
+        If ``record`` is not (3, n_samples) with at least 8 samples, or holds
+        NaN or inf.
+
     Examples
     --------
     >>> import numpy as np
