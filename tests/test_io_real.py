@@ -298,3 +298,20 @@ def test_read_records_does_not_warn_on_good_data(continuous):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         read_records(continuous)
+
+
+def test_a_record_shorter_than_the_window_is_padded_and_keeps_its_start():
+    rng = np.random.default_rng(4)
+    data = rng.normal(size=(3, 5))
+    stream = Stream(
+        [
+            Trace(d, header={"channel": f"HN{c}", "sampling_rate": 100.0})
+            for d, c in zip(data, "ENZ")
+        ]
+    )
+    X, _, (info,) = from_stream(stream, n_times=10, return_meta=True, **RAW)
+    np.testing.assert_allclose(X[0, :, :5], data, rtol=1e-6)
+    np.testing.assert_array_equal(X[0, :, 5:], 0)
+    assert info["onset"] is None and info["window_start"] == 0.0
+    X_event, _ = from_stream(stream, n_times=10, window="event", demean=False, detrend=False)
+    np.testing.assert_array_equal(X_event, X)

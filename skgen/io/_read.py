@@ -161,7 +161,8 @@ def read_records(
         first sample, None when the format has no absolute time), ``onset``
         and ``window_start`` (seconds after the first sample),
         ``onset_time`` and ``window_start_time`` (ISO or None),
-        ``onset_method`` (``"aic"`` or ``"husid"``), ``pga`` and
+        ``onset_method`` (``"aic"`` or ``"husid"``; onset and method are
+        None for a record of fewer than 8 samples), ``pga`` and
         ``pga_record`` (horizontal PGA of the window and of the whole
         processed record, m/s^2), and for PEER files ``event`` and
         ``event_date`` from the header.

@@ -69,8 +69,8 @@ def reading_options(fs, n_times, window, pre_event, demean, detrend, taper, band
 
 
 def _time(start, seconds):
-    """ISO time ``seconds`` after ``start``, or None without a start time."""
-    return None if start is None else str(start + seconds)
+    """ISO time ``seconds`` after ``start``, or None without either."""
+    return None if start is None or seconds is None else str(start + seconds)
 
 
 def finish(records, reading):
@@ -96,12 +96,10 @@ def finish(records, reading):
             bandpass=reading.bandpass,
         )
         n_samples = data.shape[1]
-        if n_samples >= 8:
-            onset, method = pick_onset(data, fs)
-        else:
-            onset, method = 0.0, "husid"
+        # A record of a few samples has no onset to speak of.
+        onset, method = pick_onset(data, fs) if n_samples >= 8 else (None, None)
         first = 0
-        if reading.window == "event":
+        if reading.window == "event" and onset is not None:
             first = window_start(n_samples, onset, fs, n_times, reading.pre_event)
         X[index] = fix_length(data[:, first : first + n_times], n_times)
         peak_record = float(np.abs(data[:2]).max()) if n_samples else 0.0
