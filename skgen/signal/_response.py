@@ -28,9 +28,9 @@ _HALF_TAPS = 8
 _FIT_BAND = 0.95
 _FIT_POINTS = 400
 # Sub-sample offsets per period: enough that the sampled response of an
-# oscillation at the period's frequency reads at most 1 - cos(0.2) = 2 % low,
-# so the highest sampled peak is the true one or within 2 % of it.
-_PEAK_ANGLE = 0.2
+# oscillation at the period's frequency reads at most 1 - cos(0.15) = 1.1 %
+# low, so the highest sampled peak is the true one or within 1.1 % of it.
+_PEAK_ANGLE = 0.15
 _MAX_OFFSETS = int(np.ceil(np.pi / (3 * _PEAK_ANGLE)))
 # Windowed-sinc refinement around the peak: half-width in samples, offsets
 # evaluated between the neighbouring samples, and the Kaiser window's beta.
