@@ -179,12 +179,12 @@ def response_spectrum(X, fs, periods, damping=0.05):
 
     Notes
     -----
-    On real 100 Hz records this is within 1.5 % of the exact response to the
+    On real 100 Hz records this is within 1.6 % of the exact response to the
     tenfold band-limited upsampled record at every period from ``3 / fs``
     up (``benchmarks/bench_ims.py`` prints the table; see
     :doc:`/intensity_measures`), where the textbook recursion for an input
     linear between samples, peak at the samples (Nigam and Jennings 1969),
-    reads up to 40 % low at ``T = 3 dt`` and 7 % low at ``T = 10 dt``. At
+    reads up to 42 % low at ``T = 3 dt`` and about 5 % low at ``T = 10 dt``. At
     periods below ``3 dt`` the oscillator's frequency is near or above
     Nyquist, where the record holds no information; the PSA there tends to
     the peak of the band-limited record, at least the PGA.
