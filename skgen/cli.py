@@ -1,17 +1,25 @@
 """The ``skgen`` command.
 
 Subcommands: ``demo``, ``hvsr``, ``fit``, ``add-stations``, ``sample``,
-``score``. User mistakes (a missing file, an unknown station, an unreadable
-format, a bad parameter) end with one line on stderr and exit status 2, not
-a traceback (set ``SKGEN_DEBUG=1`` to see one).
+``score``. Commands that read records take files, directories and glob
+patterns, and share the reading options of :func:`skgen.io.read_records`.
+User mistakes (a missing file, an unknown station, an unreadable format, a
+bad parameter, an output too large to write) end with one line on stderr
+and exit status 2, not a traceback (set ``SKGEN_DEBUG=1`` to see one).
 """
 
 import argparse
 import ast
 import os
+import shutil
 import sys
+import warnings
+from collections import Counter
 
 import numpy as np
+
+from ._validation import check_count
+from .signal import KERNELS
 
 __all__ = ["main"]
 
@@ -42,19 +50,52 @@ def _parse_params(pairs, estimator_cls):
     return params
 
 
-def _read(args, n_times):
-    from .io import read_records
+def _read_with_meta(args, n_times):
+    """Records of ``args.data`` as the reading options say, with their meta;
+    files left out by ``--skip-bad`` are listed on stderr."""
+    from .io import SkippedFilesWarning, read_records
 
-    return read_records(args.data, fs=args.fs, n_times=n_times, inventory=args.inventory)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", SkippedFilesWarning)
+        X, stations, meta = read_records(
+            args.data,
+            fs=args.fs,
+            n_times=n_times,
+            inventory=args.inventory,
+            window=args.window,
+            pre_event=args.pre_event,
+            bandpass=args.bandpass,
+            units=args.units,
+            on_error="skip" if args.skip_bad else "raise",
+            return_meta=True,
+        )
+    for warning in caught:
+        if issubclass(warning.category, SkippedFilesWarning):
+            print(f"skgen: {warning.message}", file=sys.stderr)
+        else:
+            warnings.warn_explicit(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
+    return X, stations, meta
+
+
+def _read(args, n_times):
+    X, stations, _ = _read_with_meta(args, n_times)
+    return X, stations
+
+
+def _print_records_per_station(stations, meta):
+    files = {path for record in meta for path in record["files"]}
+    counts = Counter(stations)
+    print(f"read {len(stations)} record(s) of {len(counts)} station(s) from {len(files)} file(s)")
+    for station, count in counts.items():
+        print(f"  {station!s:<20} {count:>6} record(s)")
 
 
 def _cmd_hvsr(args):
-    from .io import read_records
     from .signal import hvsr, peak_frequency, pga
 
-    X, stations = read_records(
-        args.files, fs=args.fs, n_times=args.n_times, inventory=args.inventory
-    )
+    X, stations = _read(args, args.n_times)
     centers, curves = hvsr(X, args.fs, kernel=args.kernel)
     f0, a0 = peak_frequency(centers, curves, method=args.peak)
     peaks = pga(X)
@@ -79,11 +120,12 @@ def _cmd_fit(args):
             "--param n_times=None cannot be used with files: records are read to a "
             "fixed length; give the number of samples, e.g. --param n_times=6000"
         )
-    X, stations = _read(args, n_times)
+    X, stations, meta = _read_with_meta(args, n_times)
     generator = cls(**params).fit(X, stations)
     # Under torchrun every rank fits the same model; rank 0 writes and reports.
     generator.save(args.model)
     if is_main_process():
+        _print_records_per_station(stations, meta)
         print(
             f"fitted {cls.__name__} on {len(X)} records of {len(generator.stations_)} "
             f"station(s); saved to {args.model}"
@@ -97,11 +139,12 @@ def _cmd_add_stations(args):
     from ._distributed import is_main_process
 
     generator = skgen.load(args.model)
-    X, stations = _read(args, generator.n_times_)
+    X, stations, meta = _read_with_meta(args, generator.n_times_)
     generator.add_stations(X, stations)
     out = args.out or args.model
     generator.save(out)
     if is_main_process():
+        _print_records_per_station(stations, meta)
         print(f"registered {len(X)} record(s) of {len(set(stations))} station(s); saved to {out}")
     return 0
 
@@ -114,34 +157,106 @@ def _station_label(generator, text):
     return text
 
 
-def _cmd_sample(args):
-    import skgen
+SAMPLE_CHUNK = 1000
+"""Records generated and written at a time by ``skgen sample``: memory stays
+at one chunk (72 MB at 6000 samples) whatever ``-n`` is."""
+
+
+def _physical_memory():
+    """Bytes of RAM, or None where the system does not say."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def _check_output_size(n, n_times, ext, out):
+    """One clear line, before any work, for an output that cannot be written."""
+    size = n * 3 * n_times * 4  # float32 samples
+    gib = size / 2**30
+    if ext == ".npz":
+        memory = _physical_memory()
+        if memory is not None and 2 * size > memory:
+            raise UsageError(
+                f"-n {n} records of {n_times} samples need {gib:.1f} GiB held at once "
+                f"for one .npz (this machine has {memory / 2**30:.1f} GiB); write "
+                ".mseed or .sac, which are written in chunks, or lower -n"
+            )
+    folder = os.path.dirname(os.path.abspath(out))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"No such directory for --out: {folder!r}")
+    free = shutil.disk_usage(folder).free
+    if size > free:
+        raise UsageError(
+            f"-n {n} records of {n_times} samples need about {gib:.1f} GiB on disk; "
+            f"{free / 2**30:.1f} GiB free in {folder}"
+        )
+
+
+def _generated_chunks(generator, station, label, n, rng):
+    """``(first record index, obspy stream)`` per chunk of generated records."""
+    from obspy import UTCDateTime
 
     from .io import to_stream
+
+    n_times, fs = generator.n_times_, generator.fs
+    # Records one after the other in time, spaced as to_stream spaces them.
+    spacing = float(np.ceil(n_times / fs)) + 60.0
+    for first in range(0, n, SAMPLE_CHUNK):
+        size = min(SAMPLE_CHUNK, n - first)
+        X = generator.sample(station, size, random_state=rng)
+        starts = [UTCDateTime(0) + (first + i) * spacing for i in range(size)]
+        yield first, to_stream(X, [label] * size, fs, starttime=starts)
+
+
+def _write_mseed(chunks, out):
+    """Append chunk after chunk to one miniSEED file; OUT appears only when done."""
+    partial = f"{out}.part"
+    try:
+        with open(partial, "wb") as file:
+            for _, stream in chunks:
+                stream.write(file, format="MSEED")
+        os.replace(partial, out)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+    return out
+
+
+def _write_sac(chunks, root, ext, n):
+    """SAC holds one trace per file: OUT's stem + record number + channel code."""
+    width = len(str(n))
+    paths = []
+    for first, stream in chunks:
+        for index, trace in enumerate(stream):
+            paths.append(f"{root}.{first + index // 3 + 1:0{width}d}.{trace.stats.channel}{ext}")
+            trace.write(paths[-1], format="SAC")
+    return f"{paths[0]} ... {paths[-1]}"
+
+
+def _cmd_sample(args):
+    import skgen
 
     out = args.out
     root, ext = os.path.splitext(out)
     ext = ext.lower()
     if ext not in (".mseed", ".sac", ".npz"):
         raise UsageError(f"--out must end in .mseed, .sac or .npz, got {out!r}")
+    n = check_count(args.n, "n_samples")
     generator = skgen.load(args.model)
-    X = generator.sample(_station_label(generator, args.station), args.n, random_state=args.seed)
+    station = _station_label(generator, args.station)
+    _check_output_size(n, generator.n_times_, ext, out)
+    # One random stream through all chunks: the same --seed gives the same
+    # records, and up to SAMPLE_CHUNK records those of one sample() call.
+    rng = np.random.RandomState(args.seed)
+    label = str(args.station)
     if ext == ".npz":
-        np.savez(out, X=X, stations=np.array([str(args.station)] * len(X)), fs=generator.fs)
+        X = generator.sample(station, n, random_state=rng)
+        np.savez(out, X=X, stations=np.array([label] * n), fs=generator.fs)
     else:
-        stream = to_stream(X, [str(args.station)] * len(X), generator.fs)
-        if ext == ".mseed":
-            stream.write(out, format="MSEED")
-        else:
-            # A SAC file holds one trace: one file per record and component,
-            # OUT's stem + record number + channel code.
-            width = len(str(len(X)))
-            paths = []
-            for i, trace in enumerate(stream):
-                paths.append(f"{root}.{i // 3 + 1:0{width}d}.{trace.stats.channel}{ext}")
-                trace.write(paths[-1], format="SAC")
-            out = f"{paths[0]} ... {paths[-1]}"
-    print(f"wrote {len(X)} record(s) for station {args.station} to {out}")
+        chunks = _generated_chunks(generator, station, label, n, rng)
+        out = _write_mseed(chunks, out) if ext == ".mseed" else _write_sac(chunks, root, ext, n)
+    print(f"wrote {n} record(s) for station {args.station} to {out}")
     return 0
 
 
@@ -194,6 +309,37 @@ def _add_reading_options(parser):
         help="sampling rate records are resampled to (Hz, default 100)",
     )
     parser.add_argument("--inventory", help="StationXML file to convert counts to m/s^2")
+    parser.add_argument(
+        "--window",
+        choices=["event", "start"],
+        default="event",
+        help="where the record's window starts: before the P-wave onset (default) "
+        "or at the first sample",
+    )
+    parser.add_argument(
+        "--pre-event",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="seconds kept before the P-wave onset (default 5)",
+    )
+    parser.add_argument(
+        "--bandpass",
+        type=float,
+        nargs=2,
+        metavar=("LOW", "HIGH"),
+        help="zero-phase Butterworth band-pass corners in Hz (default: none)",
+    )
+    parser.add_argument(
+        "--units",
+        help="units of the files' values when known (m/s^2, gal, cm/s^2, g); "
+        "default: each format's own",
+    )
+    parser.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="skip files that cannot be read, listing each and why, instead of stopping",
+    )
 
 
 def build_parser():
@@ -211,20 +357,20 @@ def build_parser():
     demo.set_defaults(func=_cmd_demo)
 
     hv = sub.add_parser("hvsr", help="f0, A0 and PGA of each record in FILES")
-    hv.add_argument("files", nargs="+", metavar="FILES")
+    hv.add_argument("data", nargs="+", metavar="FILES", help="files, directories or globs")
     _add_reading_options(hv)
     hv.add_argument(
         "--n-times",
         type=int,
         default=6000,
-        help="crop or zero-pad records to this many samples (default 6000)",
+        help="samples per record window (default 6000)",
     )
-    hv.add_argument("--kernel", default="konno-ohmachi", choices=["konno-ohmachi", "log-gaussian"])
+    hv.add_argument("--kernel", default="konno-ohmachi", choices=KERNELS)
     hv.add_argument("--peak", default="interior", choices=["interior", "argmax"])
     hv.set_defaults(func=_cmd_hvsr)
 
     fit = sub.add_parser("fit", help="train a generator on records and save it")
-    fit.add_argument("data", nargs="+", metavar="DATA")
+    fit.add_argument("data", nargs="+", metavar="DATA", help="files, directories or globs")
     fit.add_argument("--model", required=True, help="model file to write")
     fit.add_argument("--generator", choices=sorted(_GENERATORS), default="timesnet")
     fit.add_argument(
@@ -237,7 +383,7 @@ def build_parser():
     fit.set_defaults(func=_cmd_fit)
 
     add = sub.add_parser("add-stations", help="register new stations with frozen weights")
-    add.add_argument("data", nargs="+", metavar="DATA")
+    add.add_argument("data", nargs="+", metavar="DATA", help="files, directories or globs")
     add.add_argument("--model", required=True)
     add.add_argument("--out", help="model file to write (default: overwrite --model)")
     _add_reading_options(add)

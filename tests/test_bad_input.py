@@ -782,6 +782,80 @@ IO_CASES = [
         r"n_times must be >= 1",
     ),
     ("read_records", lambda s: read_records([]), ValueError, r"paths is empty"),
+    (
+        "read_records",
+        lambda s: read_records(DATA, window="peak"),
+        ValueError,
+        r"window must be 'event' or 'start', got 'peak'",
+    ),
+    (
+        "read_records",
+        lambda s: read_records(DATA, pre_event=-1.0),
+        ValueError,
+        r"pre_event == -1\.0, must be >= 0",
+    ),
+    (
+        "read_records",
+        lambda s: read_records(DATA, taper=0.7),
+        ValueError,
+        r"taper must be between 0 and 0\.5",
+    ),
+    (
+        "read_records",
+        lambda s: read_records(DATA, demean="no"),
+        TypeError,
+        r"demean must be True or False",
+    ),
+    (
+        "read_records",
+        lambda s: read_records(DATA, bandpass=(5.0, 1.0)),
+        ValueError,
+        r"bandpass must satisfy 0 < low < high",
+    ),
+    (
+        "read_records",
+        lambda s: read_records(DATA, units="furlong"),
+        ValueError,
+        r"units 'furlong' is not an acceleration unit",
+    ),
+    (
+        "read_records",
+        lambda s: read_records(DATA, units=100),
+        TypeError,
+        r"units must be a string",
+    ),
+    (
+        "read_records",
+        lambda s: read_records(DATA, on_error="ignore"),
+        ValueError,
+        r"on_error must be 'raise' or 'skip'",
+    ),
+    (
+        "read_records",
+        lambda s: read_records(
+            DATA / "CE.68150.counts.mseed", units="gal", inventory=DATA / "CE.68150.xml"
+        ),
+        ValueError,
+        r"give units or an inventory, not both",
+    ),
+    (
+        "read_records",
+        lambda s: read_records(DATA / "*.nothing"),
+        FileNotFoundError,
+        r"No file matches",
+    ),
+    (
+        "from_stream",
+        lambda s: from_stream(s, window=None),
+        ValueError,
+        r"window must be 'event' or 'start'",
+    ),
+    (
+        "from_stream",
+        lambda s: from_stream(s, taper="hann"),
+        TypeError,
+        r"taper must be a fraction",
+    ),
     ("read_records", lambda s: read_records(None), TypeError, r"paths must be a path"),
     (
         "read_records",
@@ -1111,7 +1185,7 @@ def test_steim_checksum_failure_is_corruption(tmp_path):
     ]
     path = tmp_path / "steim.mseed"
     Stream(traces).write(str(path), format="MSEED", encoding="STEIM1", reclen=512)
-    X, _ = read_records(path, n_times=3000)
+    X, _ = read_records(path, n_times=3000, window="start", demean=False, detrend=False, taper=None)
     np.testing.assert_array_equal(X[0, 0], traces[0].data)
     raw = bytearray(path.read_bytes())
     # Bytes 64.. of a 512-byte record are its first data frame.

@@ -1,14 +1,17 @@
 """The skgen command end to end on tiny data."""
 
+import re
 import subprocess
 import sys
 
 import numpy as np
+import obspy
 import pytest
+from obspy import UTCDateTime
 
 from skgen.cli import main
 from skgen.datasets import make_strong_motion
-from skgen.io import to_stream
+from skgen.io import read_records, to_stream
 from skgen.signal import hvsr, peak_frequency, pga
 
 
@@ -25,9 +28,11 @@ def test_hvsr_prints_f0_and_pga(mseed_file, capsys):
     assert main(["hvsr", str(path), "--n-times", "3000"]) == 0
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines[0].split()[0] == "station"
-    centers, curves = hvsr(data.X, data.fs)
+    # The command reads as read_records does by default (processed records).
+    X, _ = read_records(path, n_times=3000)
+    centers, curves = hvsr(X, data.fs)
     f0, a0 = peak_frequency(centers, curves)
-    for line, station, f, a, p in zip(lines[1:], data.stations, f0, a0, pga(data.X)):
+    for line, station, f, a, p in zip(lines[1:], data.stations, f0, a0, pga(X)):
         label, f_text, a_text, p_text = line.split()
         assert label == f"XX.{station}"
         assert float(f_text) == pytest.approx(f, abs=1e-3)
@@ -108,3 +113,129 @@ def test_fit_refuses_n_times_none_from_files(tmp_path, capsys, mseed_file):
         == 2
     )
     assert "--param n_times=None cannot be used with files" in capsys.readouterr().err
+
+
+# -- reading: directories, --skip-bad, records per station (issue #14) ---------
+@pytest.fixture(scope="module")
+def folder_of_records(tmp_path_factory):
+    """Two stations, three single-record files each, plus one garbage file."""
+    folder = tmp_path_factory.mktemp("records")
+    data = make_strong_motion(n_stations=2, records_per_station=3, n_times=256, random_state=1)
+    for i, (record, station) in enumerate(zip(data.X, data.stations)):
+        to_stream(record[None], [f"XX.{station}"], data.fs).write(
+            str(folder / f"r{i}.mseed"), format="MSEED"
+        )
+    (folder / "bad").mkdir()
+    (folder / "bad" / "garbage.mseed").write_bytes(np.random.default_rng(0).bytes(1500))
+    return folder, data
+
+
+TINY = [
+    "--param",
+    "n_times=256",
+    "--param",
+    "d_model=4",
+    "--param",
+    "d_ff=4",
+    "--param",
+    "num_kernels=1",
+    "--param",
+    "epochs=1",
+    "--param",
+    "noise_epochs=0",
+    "--param",
+    "verbose=0",
+]
+
+
+def test_fit_prints_records_per_station_and_skipped_files(folder_of_records, tmp_path, capsys):
+    folder, data = folder_of_records
+    model = tmp_path / "m.skgen"
+    assert main(["fit", str(folder), "--model", str(model), *TINY]) == 2
+    err = capsys.readouterr().err
+    assert "garbage.mseed" in err and len(err.strip().splitlines()) == 1
+    assert not model.exists()
+    assert main(["fit", str(folder), "--model", str(model), "--skip-bad", *TINY]) == 0
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0] == "read 6 record(s) of 2 station(s) from 6 file(s)"
+    assert sorted(line.split()[:2] for line in lines[1:3]) == [["XX.A00", "3"], ["XX.A01", "3"]]
+    assert re.search(r"skipped 1 file.*\n\s+\S*garbage\.mseed: cannot read", captured.err)
+
+
+@pytest.fixture(scope="module")
+def tiny_model(tmp_path_factory):
+    from skgen import TimesNetGenerator
+
+    data = make_strong_motion(n_stations=1, records_per_station=3, n_times=128, random_state=0)
+    gen = TimesNetGenerator(
+        n_times=128, d_model=4, d_ff=4, num_kernels=1, epochs=1, noise_epochs=0, random_state=0
+    ).fit(data.X, data.stations)
+    path = tmp_path_factory.mktemp("model") / "tiny.skgen"
+    gen.save(path)
+    return path, str(data.stations[0])
+
+
+def test_sample_writes_in_chunks(tiny_model, tmp_path, monkeypatch, capsys):
+    """Memory stays at one chunk: sample() is never asked for more, and the
+    chunks append to one miniSEED file or continue the SAC numbering."""
+    import skgen.cli
+    from skgen import TimesNetGenerator, load
+
+    model, station = tiny_model
+    sizes = []
+    original = TimesNetGenerator.sample
+
+    def counted(self, station, n_samples=1, random_state=None):
+        sizes.append(n_samples)
+        return original(self, station, n_samples, random_state)
+
+    monkeypatch.setattr(TimesNetGenerator, "sample", counted)
+    monkeypatch.setattr(skgen.cli, "SAMPLE_CHUNK", 2)
+    out = tmp_path / "gen.mseed"
+    argv = ["sample", "--model", str(model), "--station", station, "-n", "5", "--seed", "4"]
+    assert main([*argv, "--out", str(out)]) == 0
+    assert sizes == [2, 2, 1]
+    stream = obspy.read(str(out))
+    assert len(stream) == 15
+    stream.sort(keys=["starttime", "channel"])
+    written = np.stack([tr.data for tr in stream]).reshape(5, 3, 128)
+    # The first chunk is what one call with the seed draws; every record differs.
+    np.testing.assert_array_equal(written[:2], load(model).sample(station, 2, random_state=4))
+    assert len({record.tobytes() for record in written}) == 5
+    assert [tr.stats.starttime for tr in stream[::3]] == [UTCDateTime(i * 62.0) for i in range(5)]
+    # The same seed gives the same records, through SAC files too.
+    assert main([*argv, "--out", str(tmp_path / "gen.sac")]) == 0
+    sac = sorted(tmp_path.glob("gen.*.sac"))
+    assert [p.name for p in sac][-3:] == ["gen.5.HNE.sac", "gen.5.HNN.sac", "gen.5.HNZ.sac"]
+    np.testing.assert_array_equal(obspy.read(str(sac[-1]))[0].data, written[4, 2])
+    assert not list(tmp_path.glob("*.part"))
+
+
+@pytest.mark.parametrize("out", ["big.npz", "big.mseed"])
+def test_sample_too_large_is_one_line_before_any_work(
+    tiny_model, tmp_path, monkeypatch, capsys, out
+):
+    import shutil
+
+    import skgen.cli
+    from skgen import TimesNetGenerator
+
+    model, station = tiny_model
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("sample() must not run")
+
+    monkeypatch.setattr(TimesNetGenerator, "sample", refuse)
+    monkeypatch.setattr(skgen.cli, "_physical_memory", lambda: 4 * 2**30)
+    monkeypatch.setattr(
+        skgen.cli.shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(0, 0, 2**30)
+    )
+    monkeypatch.delenv("SKGEN_DEBUG", raising=False)
+    argv = ["sample", "--model", str(model), "--station", station, "-n", "2000000"]
+    assert main([*argv, "--out", str(tmp_path / out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err
+    assert "-n 2000000 records of 128 samples need" in err
+    assert ("for one .npz" in err) == out.endswith(".npz")
+    assert not list(tmp_path.iterdir())

@@ -169,8 +169,17 @@ def test_sample_writes_mseed_sac_and_npz(models, tmp_path, capsys):
             assert trace.stats.npts == N_TIMES
         data = np.stack([tr.data for tr in stream]).reshape(2, 3, N_TIMES)
         np.testing.assert_allclose(data, expected, rtol=1e-6)
-    # The written miniSEED reads back through skgen's own reader unchanged.
-    X, stations = read_records(tmp_path / "gen.mseed", fs=FS, n_times=N_TIMES)
+    # The written miniSEED reads back through skgen's own reader unchanged
+    # (as stored: no processing, the window at the first sample).
+    X, stations = read_records(
+        tmp_path / "gen.mseed",
+        fs=FS,
+        n_times=N_TIMES,
+        window="start",
+        demean=False,
+        detrend=False,
+        taper=None,
+    )
     np.testing.assert_allclose(X, expected, rtol=1e-6)
     assert list(stations) == ["XX.B01", "XX.B01"]
 

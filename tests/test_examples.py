@@ -55,6 +55,24 @@ def test_read_real_files(tmp_path):
     assert (out / "CE.68150.100Hz.mseed").is_file() and (out / "CE.68150.png").is_file()
 
 
+def test_real_records(tmp_path):
+    stdout, out = run_example("real_records.py", tmp_path)
+    lines = stdout.splitlines()
+    assert "X (4, 3, 4000) in m/s^2, 4 stations" in lines[0]
+    rows = [line.split() for line in lines[2:6]]
+    assert [row[0] for row in rows] == ["CE.68150", "UW.TBPA", "UW.TKCO", "UW.UPS"]
+    for row in rows:
+        onset, window, share = float(row[3]), float(row[4]), float(row[6])
+        # 120 s of noise in front, the P onset 18-26 s into the record.
+        assert 138.0 < onset < 146.0 and window == pytest.approx(onset - 5.0, abs=0.02)
+        assert share >= 0.85
+    f0_lines = [line for line in lines if ": f0 " in line]
+    assert len(f0_lines) == 4
+    for line in f0_lines:
+        assert 1.0 < float(line.split("f0 ")[1].split()[0]) < 20.0
+    assert (out / "real-records.png").is_file()
+
+
 def test_cross_region_selection(tmp_path):
     stdout, out = run_example("cross_region_selection.py", tmp_path)
     header = next(line for line in stdout.splitlines() if line.startswith("model"))

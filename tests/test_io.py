@@ -25,6 +25,8 @@ COUNTS = DATA / "CE.68150.counts.mseed"
 ACCELERATION = DATA / "CE.68150.mseed"
 STATIONXML = DATA / "CE.68150.xml"
 KNET = Path(obspy.__file__).parent / "io" / "nied" / "tests" / "data" / "test.knet"
+# Records as stored: no processing, the window at the first sample.
+RAW = dict(window="start", demean=False, detrend=False, taper=None)
 
 
 # --------------------------------------------------------------------------
@@ -121,7 +123,7 @@ def test_resampling_keeps_frequency_and_amplitude(rate):
     t = np.arange(int(40 * rate)) / rate
     sine = 2.0 * np.sin(2 * np.pi * 5.0 * t)
     stream = _stream({c: sine for c in ("HNE", "HNN", "HNZ")}, rate)
-    X, _ = from_stream(stream, fs=100.0, n_times=4000)
+    X, _ = from_stream(stream, fs=100.0, n_times=4000, **RAW)
     east = X[0, 0].astype(np.float64)
     assert _peak(east, 100.0) == pytest.approx(5.0, abs=100.0 / 4000)
     reference = 2.0 * np.sin(2 * np.pi * 5.0 * np.arange(4000) / 100.0)
@@ -134,7 +136,7 @@ def test_resampling_is_anti_aliased():
     t = np.arange(8000) / 200.0
     tone = np.sin(2 * np.pi * 70.0 * t)
     X, _ = from_stream(
-        _stream({c: tone for c in ("HNE", "HNN", "HNZ")}, 200.0), fs=100.0, n_times=4000
+        _stream({c: tone for c in ("HNE", "HNN", "HNZ")}, 200.0), fs=100.0, n_times=4000, **RAW
     )
     assert np.abs(X[0, 0, 200:3800]).max() < 1e-3
 
@@ -153,7 +155,7 @@ def test_from_stream_maps_channels_labels_and_calib():
         + _stream({"EW": e, "NS": n, "UD": z}, 100.0, station="S3", network="")
     )
     before = [(tr.data.copy(), tr.stats.calib) for tr in stream]
-    X, stations = from_stream(stream, fs=100.0, n_times=500)
+    X, stations = from_stream(stream, fs=100.0, n_times=500, **RAW)
     assert list(stations) == ["XX.S1.10", "XX.S2", "S3"]
     for trace, (data, calib) in zip(stream, before):
         np.testing.assert_array_equal(trace.data, data)
@@ -168,7 +170,7 @@ def test_from_stream_aligns_components_to_common_start():
     data = np.arange(1000, dtype=np.float64)
     stream = _stream({"HNE": data, "HNZ": data}, 100.0, starttime=10.0)
     stream += _stream({"HNN": data}, 100.0, starttime=10.5)
-    X, _ = from_stream(stream, fs=100.0, n_times=1000)
+    X, _ = from_stream(stream, fs=100.0, n_times=1000, **RAW)
     np.testing.assert_array_equal(X[0, 0, :950], data[50:])
     np.testing.assert_array_equal(X[0, 1], data)
     np.testing.assert_array_equal(X[0, 0, 950:], 0)
@@ -180,7 +182,7 @@ def test_from_stream_separates_records_of_one_station_in_time():
     stream = _stream(dict(zip(("HNE", "HNN", "HNZ"), first)), 100.0) + _stream(
         dict(zip(("HNE", "HNN", "HNZ"), second)), 100.0, starttime=3600.0
     )
-    X, stations = from_stream(stream, fs=100.0, n_times=300)
+    X, stations = from_stream(stream, fs=100.0, n_times=300, **RAW)
     assert list(stations) == ["XX.ABC", "XX.ABC"]
     np.testing.assert_allclose(X, np.stack([first, second]), rtol=1e-6)
 
@@ -256,7 +258,7 @@ def test_round_trip_through_files(tmp_path, fmt, suffix):
     stream.write(str(tmp_path / f"records{suffix}"), format=fmt)
     files = sorted(tmp_path.iterdir())
     assert len(files) == (1 if fmt == "MSEED" else 12)
-    X_read, stations_read = read_records(files, fs=100.0, n_times=700)
+    X_read, stations_read = read_records(files, fs=100.0, n_times=700, **RAW)
     # Records come back grouped by station, in order of first appearance.
     order = [0, 2, 1, 3]
     np.testing.assert_array_equal(X_read, X[order])
@@ -312,7 +314,7 @@ def test_knet_file_units(tmp_path):
         path = tmp_path / f"AKT0139608110312.{direction}"
         path.write_text(text.replace("Dir.              E-W", f"Dir.              {direction}"))
         paths.append(path)
-    X, stations = read_records(paths, fs=100.0, n_times=5900)
+    X, stations = read_records(paths, fs=100.0, n_times=5900, **RAW)
     assert list(stations) == ["BO.AKT013"]
     # Header: "Scale Factor 2000(gal)/8388608", 1 gal = 0.01 m/s^2.
     expected = _knet_raw_counts(KNET) * 2000.0 / 8388608 * 0.01
@@ -368,7 +370,7 @@ def test_at2_triplet_becomes_one_record(tmp_path):
             tmp_path / f"{base}090.AT2", h090, station="El Centro Array #9", component="090"
         ),
     ]
-    X, stations = read_records(paths, fs=100.0, n_times=500)
+    X, stations = read_records(paths, fs=100.0, n_times=500, **RAW)
     assert list(stations) == ["El Centro Array #9"]
     expected = fix_length(np.stack([h090, h000, up]) * 9.80665, 500)
     np.testing.assert_allclose(X[0], expected, rtol=1e-5, atol=1e-6)
@@ -388,7 +390,7 @@ def test_at2_triplets_rotate_to_east_north(tmp_path):
     for suffix, data in (("228", a), ("318", b), ("V", c)):
         _write_at2(tmp_path / f"RSN1_RRS{suffix}.AT2", data, station="RRS", component=suffix)
     paths = sorted(tmp_path.iterdir())
-    X, stations = read_records(paths, fs=100.0, n_times=300)
+    X, stations = read_records(paths, fs=100.0, n_times=300, **RAW)
     assert list(stations) == ["A-HMC", "RRS"]
     # 180 points south and 270 west: E = -b, N = -a.
     np.testing.assert_allclose(X[0], np.stack([-b, -a, c]) * G, atol=1e-6)
@@ -453,9 +455,9 @@ def test_read_afad_mat_struct_layout(tmp_path):
 def test_read_records_mat_station_from_name(tmp_path):
     path = tmp_path / "AFAD.0205.19990817.mat"
     scipy.io.savemat(path, {"signal": np.ones((3, 100))})
-    X, stations = read_records(path, n_times=100)
+    X, stations = read_records(path, n_times=100, **RAW)
     assert list(stations) == ["0205"]
-    np.testing.assert_allclose(X, 1.0)
+    np.testing.assert_allclose(X, 0.01)  # 1 gal
     plain = tmp_path / "quake_17.mat"
     scipy.io.savemat(plain, {"signal": np.ones((3, 100))})
     assert list(read_records([plain, path], n_times=100)[1]) == ["quake_17", "0205"]
@@ -470,7 +472,7 @@ def test_read_afad_mat_errors(tmp_path):
     with pytest.raises(ValueError, match=r"other\.mat: 'signal' has shape \(4, 10\)"):
         read_afad_mat(path)
     scipy.io.savemat(path, {"signal": np.full((3, 10), np.nan)})
-    with pytest.raises(ValueError, match="non-finite"):
+    with pytest.raises(ValueError, match=r"other\.mat: 'signal' must be finite"):
         read_afad_mat(path)
 
 
