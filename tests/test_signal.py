@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from obspy.signal.konnoohmachismoothing import konno_ohmachi_smoothing
 
 from skgen.signal import (
-    _smoothing_matrix,
     amplitude_spectrum,
     default_centers,
     f0_statistics,
@@ -19,6 +18,7 @@ from skgen.signal import (
     pga,
     response_spectrum,
 )
+from skgen.signal._smoothing import _smoothing_matrix
 
 FS = 100.0
 
