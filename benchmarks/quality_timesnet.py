@@ -10,9 +10,12 @@ stations (geometric, the quantities are ratios) of generated / pool for
 
 - horizontal PGA (max over E and N);
 - PSA at 0.05, 0.1, 0.2, 0.5, 1 and 2 s (5 % damped, geometric mean of E, N);
-- Fourier amplitude, log-mean over the bands 0.2-1, 1-5, 5-25 and 25-45 Hz
-  (geometric mean of E and N);
-- D5-95 (5-95 % of the Husid curve) and Arias intensity (mean of E and N);
+- Fourier amplitude (Konno-Ohmachi smoothed), log-mean over the bands
+  0.2-1, 1-5, 5-25 and 25-45 Hz (geometric mean of E and N);
+- D5-95 (5-95 % of the Husid curve) and Arias intensity (geometric mean of
+  E and N);
+
+all from :mod:`skgen.signal`;
 
 then novelty (median over generated records of the largest normalised
 cross-correlation over lags with any pool record of the station, averaged
@@ -38,11 +41,17 @@ from scipy.fft import next_fast_len
 
 from skgen import HVSRAlignmentScorer, TimesNetGenerator, make_strong_motion
 from skgen.datasets import REGIONS
-from skgen.signal import pga, response_spectrum
+from skgen.signal import (
+    arias_intensity,
+    fourier_amplitude,
+    horizontal_geometric_mean,
+    pga,
+    response_spectrum,
+    significant_duration,
+)
 
 PERIODS = (0.05, 0.1, 0.2, 0.5, 1.0, 2.0)
 BANDS = ((0.2, 1.0), (1.0, 5.0), (5.0, 25.0), (25.0, 45.0))
-G = 9.80665
 TARGETS = {"PGA": 1.2, "PSA": 1.25, "FAS": 1.25, "D5-95": 1.15, "Arias": 1.4}
 
 # Sampling options on a fitted generator (set_params), by name.
@@ -58,22 +67,19 @@ VARIANTS = {
 def intensity_measures(X, fs):
     """Per record: a dict of horizontal intensity measures (n_records,)."""
     X = np.asarray(X, dtype=np.float64)
-    horizontal = X[:, :2]
-    psa = response_spectrum(horizontal, fs, PERIODS)
     measures = {"PGA": pga(X)}
+    psa = horizontal_geometric_mean(response_spectrum(X, fs, PERIODS), axis=1)
     for i, period in enumerate(PERIODS):
-        measures[f"PSA {period:g}s"] = np.sqrt(psa[:, 0, i] * psa[:, 1, i])
-    amplitude = np.abs(np.fft.rfft(horizontal, axis=-1)) / fs
+        measures[f"PSA {period:g}s"] = psa[:, i]
+    centers, amplitude = fourier_amplitude(X[:, :2], fs, centers=np.geomspace(0.2, 45.0, 60))
     amplitude = np.sqrt(amplitude[:, 0] * amplitude[:, 1])
-    freqs = np.fft.rfftfreq(X.shape[-1], 1.0 / fs)
     for low, high in BANDS:
-        band = (freqs >= low) & (freqs < high)
+        band = (centers >= low) & (centers <= high)
         measures[f"FAS {low:g}-{high:g}"] = np.exp(np.mean(np.log(amplitude[:, band]), axis=-1))
-    energy = np.cumsum(horizontal**2, axis=-1) / fs
-    husid = energy / energy[..., -1:]
-    duration = ((husid >= 0.95).argmax(-1) - (husid >= 0.05).argmax(-1)) / fs
-    measures["D5-95"] = duration.mean(axis=1)
-    measures["Arias"] = np.pi / (2 * G) * energy[..., -1].mean(axis=1)
+    duration = significant_duration(X[:, :2], fs)
+    measures["D5-95"] = np.sqrt(duration[:, 0] * duration[:, 1])
+    arias = arias_intensity(X[:, :2], fs)
+    measures["Arias"] = np.sqrt(arias[:, 0] * arias[:, 1])
     return measures
 
 
