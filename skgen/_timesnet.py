@@ -569,6 +569,14 @@ class TimesNetGenerator(BaseStationGenerator):
 
     def _generate(self, entry, n_samples, rng):
         self._check_sampling_params()
+        needs = {"restore_peak": "peak", "restore_spectrum": "band", "align_onsets": "onset"}
+        for option, key in needs.items():
+            if getattr(self, option) and key not in entry:
+                raise ValueError(
+                    f"{option}=True needs the bank's {key!r} entries, which this model "
+                    "(saved by an older skgen) lacks; rebuild its bank from the records "
+                    "with with_bank(X, stations)."
+                )
         n_records = len(entry["recon"])
         weight = self.module_.projection.weight.detach().cpu().numpy()
         out = np.empty((n_samples, self.n_channels_, self.n_times_), dtype=np.float32)

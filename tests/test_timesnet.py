@@ -586,3 +586,13 @@ def test_restore_spectrum_sets_weighted_geometric_mean_band_amplitudes(fitted):
     record_bands = bands((X_s - mu[..., None]) / sigma[..., None])
     expected = np.exp(np.einsum("sk,skcb->scb", weights, np.log(record_bands[indices])))
     np.testing.assert_allclose(bands(normalised), expected, rtol=2e-3)
+
+
+def test_bank_without_new_entries_explains_itself(fitted):
+    gen = copy.deepcopy(fitted[0])
+    for entry in gen.bank_.values():
+        del entry["onset"]
+    assert gen.sample("S0", 1, random_state=0).shape == (1, 3, N_TIMES)
+    gen.set_params(align_onsets=True)
+    with pytest.raises(ValueError, match="align_onsets=True needs the bank's 'onset' entries"):
+        gen.sample("S0", 1, random_state=0)
