@@ -179,34 +179,6 @@ def _at2_group_key(path, component):
     return (str(path.parent.resolve()), base.upper()), base
 
 
-def _at2_orientation(component, stem):
-    """('vertical', None) or ('horizontal', azimuth) of a PEER component."""
-    tokens = [component] if component else []
-    suffix = _AT2_SUFFIX.search(stem)
-    if suffix:
-        tokens.append(suffix.group(1).upper())
-    for token in tokens:
-        if token in _AT2_VERTICAL or token.endswith(("-UP", "-DWN")):
-            return "vertical", None
-        if token in _AT2_AZIMUTH:
-            return "horizontal", _AT2_AZIMUTH[token]
-        if re.fullmatch(r"\d{1,3}(\.\d*)?", token):
-            return "horizontal", float(token) % 360.0
-    return None, None
-
-
-def _at2_group_key(path, component):
-    """Group key and base name: the file stem minus its component suffix."""
-    stem = path.stem
-    if component and stem.upper().endswith(component):
-        base = stem[: -len(component)]
-    else:
-        suffix = _AT2_SUFFIX.search(stem)
-        base = stem[: suffix.start()] if suffix else stem
-    base = base.rstrip("-_. ")
-    return (str(path.parent.resolve()), base.upper()), base
-
-
 def _component(path, factor):
     """One parsed AT2 file with its orientation, values in m/s^2."""
     parsed = _parse_at2(path)
