@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 from obspy.signal.konnoohmachismoothing import konno_ohmachi_smoothing
 
 from skgen.signal import (
-    _smoothing_matrix,
     amplitude_spectrum,
     default_centers,
     f0_statistics,
@@ -17,8 +16,8 @@ from skgen.signal import (
     konno_ohmachi_smooth,
     peak_frequency,
     pga,
-    response_spectrum,
 )
+from skgen.signal._smoothing import _smoothing_matrix
 
 FS = 100.0
 
@@ -380,43 +379,6 @@ def test_f0_statistics_degenerate_inputs():
     assert median == pytest.approx(4.0) and np.isnan(sigma_ln)
     with pytest.raises(ValueError, match="f0 must be positive"):
         f0_statistics([1.0, -2.0])
-
-
-# ---------------------------------------------------------------- response spectra
-
-
-def test_response_spectrum_matches_lsim():
-    rng = np.random.default_rng(10)
-    records = rng.standard_normal((2, 400))
-    periods = np.array([0.005, 0.05, 0.3, 1.2, 5.0])
-    psa = response_spectrum(records, FS, periods, damping=0.05)
-    assert psa.shape == (2, periods.size)
-    t = np.arange(records.shape[-1]) / FS
-    for acceleration, spectrum in zip(records, psa):
-        for period, value in zip(periods, spectrum):
-            omega = 2 * np.pi / period
-            system = scipy.signal.lti([-1.0], [1.0, 0.1 * omega, omega**2])
-            _, displacement, _ = scipy.signal.lsim(system, acceleration, t)
-            assert value == pytest.approx(omega**2 * np.abs(displacement).max(), rel=1e-7)
-
-
-def test_response_spectrum_short_period_and_resonance():
-    t = np.arange(3000) / FS
-    acceleration = 0.3 * np.sin(2 * np.pi * 1.0 * t)
-    records = np.stack([acceleration, 2 * acceleration])
-    psa = response_spectrum(records, FS, [0.005, 1.0], damping=0.05)
-    assert psa.shape == (2, 2)
-    # Rigid oscillator follows the ground: PSA = PGA.
-    np.testing.assert_allclose(psa[:, 0], [0.3, 0.6], rtol=1e-3)
-    # At resonance the steady-state amplification is 1 / (2 damping) = 10.
-    np.testing.assert_allclose(psa[:, 1], [3.0, 6.0], rtol=0.01)
-
-
-def test_response_spectrum_errors():
-    with pytest.raises(ValueError, match="damping must be in"):
-        response_spectrum(np.ones(10), FS, [1.0], damping=1.5)
-    with pytest.raises(ValueError, match="periods must be positive"):
-        response_spectrum(np.ones(10), FS, [0.0, 1.0])
 
 
 # ---------------------------------------------------------------- properties
