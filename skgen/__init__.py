@@ -19,9 +19,11 @@ except PackageNotFoundError:  # a source tree that was never installed
 # public name -> the module that defines it
 _EXPORTS = {
     "HVSRAlignmentScorer": "skgen.scoring",
+    "IntensityMeasureScorer": "skgen.scoring",
     "ScoreReport": "skgen.scoring",
     "SpectrogramCVAEGenerator": "skgen._cvae",
     "TimesNetGenerator": "skgen._timesnet",
+    "compare": "skgen.scoring",
     "f0_alignment_score": "skgen.scoring",
     "load": "skgen._persistence",
     "make_strong_motion": "skgen.datasets",

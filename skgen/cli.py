@@ -10,7 +10,6 @@ and exit status 2, not a traceback (set ``SKGEN_DEBUG=1`` to see one).
 
 import argparse
 import ast
-import json
 import os
 import shutil
 import sys
@@ -264,17 +263,33 @@ def _cmd_sample(args):
 def _cmd_score(args):
     import skgen
 
+    from .scoring import IM_METRICS
+
     generator = skgen.load(args.model)
     X, stations = _read(args, generator.n_times_)
-    scorer = skgen.HVSRAlignmentScorer(metric=args.metric, random_state=args.seed)
     if args.report:
-        report = scorer.report(generator, X, stations)
+        from ._demo import agg_pyplot, evaluate, figures, save_figures, write_report
+
+        result, reports = evaluate(generator, X, stations, random_state=args.seed)
         os.makedirs(args.report, exist_ok=True)
-        with open(os.path.join(args.report, "metrics.json"), "w") as stream:
-            json.dump(report.to_dict(), stream, indent=2)
-        print(report.summary())
+        images = {}
+        if agg_pyplot() is not None:
+            examples = [("records", stations[0], 0)]
+            drawn = figures("score", generator, reports, X, stations, generator.fs, examples)
+            images = save_figures(args.report, {args.model: drawn})
+        n_stations = len(set(stations))
+        intro = f"Model {args.model} scored on {len(X)} records of {n_stations} stations."
+        write_report(
+            args.report, "skgen score", intro, {args.model: result}, images, metrics=result
+        )
+        print(result["summary"])
+        print(result["intensity_summary"])
         print(f"report written to {args.report}")
     else:
+        scorer_cls = (
+            skgen.IntensityMeasureScorer if args.metric in IM_METRICS else skgen.HVSRAlignmentScorer
+        )
+        scorer = scorer_cls(metric=args.metric, random_state=args.seed)
         print(f"{args.metric}: {scorer(generator, X, stations):.4f}")
     return 0
 
@@ -387,11 +402,15 @@ def build_parser():
     sample.add_argument("--seed", type=int, default=None)
     sample.set_defaults(func=_cmd_sample)
 
-    score = sub.add_parser("score", help="HVSR alignment of generated vs real records")
+    score = sub.add_parser(
+        "score", help="HVSR alignment and intensity measures of generated vs real records"
+    )
     score.add_argument("data", nargs="+", metavar="DATA")
     score.add_argument("--model", required=True)
-    score.add_argument("--metric", default="alignment")
-    score.add_argument("--report", metavar="DIR", help="write metrics.json and a summary")
+    score.add_argument("--metric", default="alignment", help="an HVSR or intensity-measure metric")
+    score.add_argument(
+        "--report", metavar="DIR", help="write report.html, its figures and metrics.json"
+    )
     score.add_argument("--seed", type=int, default=0)
     _add_reading_options(score)
     score.set_defaults(func=_cmd_score)

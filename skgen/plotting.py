@@ -3,8 +3,10 @@
 Needs matplotlib (``pip install "skgen[plot]"``). Every function takes arrays
 (and optionally an ``ax``) and returns the matplotlib ``Figure``; the HVSR
 and f0 figures also accept one station's entry of a scorer report
-(:meth:`skgen.HVSRAlignmentScorer.report`). All HVSR values come from
-:mod:`skgen.signal`.
+(:meth:`skgen.HVSRAlignmentScorer.report`), the response-spectrum, duration
+and novelty figures an :class:`skgen.scoring.IntensityMeasureReport`. A
+figure of a report shows what the report measured, with its settings; it
+never measures again. All HVSR values come from :mod:`skgen.signal`.
 """
 
 import numpy as np
@@ -12,10 +14,13 @@ import numpy as np
 from .signal import amplitude_spectrum
 
 __all__ = [
+    "plot_durations",
     "plot_f0_confusion",
     "plot_f0_histograms",
     "plot_hvsr",
+    "plot_novelty",
     "plot_pga_f0",
+    "plot_response_spectra",
     "plot_waveforms",
 ]
 
@@ -100,11 +105,13 @@ def plot_f0_histograms(real_f0, generated_f0=None, *, bins=None, station=None, a
     ----------
     real_f0 : array-like of shape (n,) or ScoreReport
         Site frequencies (Hz) of the real records (NaN, no peak, is left
-        out), or a scorer report (then ``station``'s values are used).
+        out), or a scorer report (then ``station``'s values are used, on the
+        report's bins).
     generated_f0 : array-like of shape (n,)
         Site frequencies of the generated records.
     bins : array-like, optional
-        Bin edges; default ``linspace(1, 20, 21)`` as in the paper.
+        Bin edges for arrays; default :data:`skgen.scoring.F0_BINS`, the
+        published ``linspace(1, 20, 21)``. With a report its bins are used.
     station : str, optional
     ax : matplotlib Axes, optional
 
@@ -112,9 +119,15 @@ def plot_f0_histograms(real_f0, generated_f0=None, *, bins=None, station=None, a
     -------
     fig : matplotlib Figure
     """
+    from .scoring import F0_BINS
+
     if _is_report(real_f0):
-        real_f0, generated_f0 = _from_report(real_f0, station, ("real_f0", "generated_f0"))
-    bins = np.linspace(1, 20, 21) if bins is None else np.asarray(bins)
+        report = real_f0
+        if bins is not None:
+            raise ValueError("bins cannot be given with a report: its bins are the report's")
+        real_f0, generated_f0 = _from_report(report, station, ("real_f0", "generated_f0"))
+        bins = report.f0_bins
+    bins = F0_BINS if bins is None else np.asarray(bins)
     fig, ax = _axes(ax, figsize=(5, 3.5))
     for f0, style in ((real_f0, _REAL), (generated_f0, _GENERATED)):
         f0 = np.asarray(f0, dtype=float)
@@ -129,6 +142,10 @@ def plot_f0_histograms(real_f0, generated_f0=None, *, bins=None, station=None, a
 def plot_f0_confusion(real_f0, generated_f0=None, stations=None, *, bins=None, ax=None):
     """The f0 distribution confusion matrix (docs/scoring.rst) as a heatmap.
 
+    From a report, the figure shows what the scorer measured: the report's
+    matrix, and its ``metrics["alignment"]`` in the title. From arrays, both
+    are computed on ``bins``.
+
     Parameters
     ----------
     real_f0 : sequence of array-like or ScoreReport
@@ -136,10 +153,11 @@ def plot_f0_confusion(real_f0, generated_f0=None, stations=None, *, bins=None, a
         station of the report is shown).
     generated_f0 : sequence of array-like
         Generated f0 values per station, same order.
-    stations : sequence of str
-        Station labels, in that order.
+    stations : sequence of str, optional
+        Station labels, in that order; default ``1, 2, ...``.
     bins : array-like, optional
-        Histogram bin edges (default ``linspace(1, 20, 21)``).
+        Histogram bin edges for arrays (default
+        :data:`skgen.scoring.F0_BINS`); not with a report.
     ax : matplotlib Axes, optional
 
     Returns
@@ -151,10 +169,21 @@ def plot_f0_confusion(real_f0, generated_f0=None, stations=None, *, bins=None, a
 
     if _is_report(real_f0):
         report = real_f0
-        real_f0, generated_f0, stations = (report.real_f0, report.generated_f0, report.stations)
-    matrix = f0_confusion_matrix(real_f0, generated_f0, bins=bins)
-    score = f0_alignment_score(real_f0, generated_f0, bins=bins)
-    size = 2 * len(stations)
+        if bins is not None:
+            raise ValueError("bins cannot be given with a report: its bins are the report's")
+        matrix, score = report.f0_confusion, report.metrics["alignment"]
+        stations = report.stations
+    else:
+        matrix = f0_confusion_matrix(real_f0, generated_f0, bins=bins)
+        score = f0_alignment_score(real_f0, generated_f0, bins=bins)
+    n_stations = len(matrix) // 2
+    if stations is None:
+        stations = [str(i + 1) for i in range(n_stations)]
+    elif len(stations) != n_stations:
+        raise ValueError(
+            f"stations has {len(stations)} labels for {n_stations} stations of f0 values"
+        )
+    size = 2 * n_stations
     fig, ax = _axes(ax, figsize=(1.2 + 0.35 * size, 0.8 + 0.35 * size))
     image = ax.imshow(matrix, vmin=0, vmax=1, cmap="viridis")
     labels = [f"{kind} {s}" for s in stations for kind in ("R", "G")]
@@ -233,4 +262,126 @@ def plot_pga_f0(
     ax.set_ylabel("PGA (m/s$^2$)")
     ax.set_title(f"PGA vs f0, station {station}" if station is not None else "PGA vs f0")
     ax.legend(frameon=False)
+    return fig
+
+
+def _band(ax, x, values, style, label):
+    """Median and 16-84 % band of ``values`` (n_records, n_x) on a log axis."""
+    values = np.atleast_2d(values)
+    low, median, high = np.nanpercentile(values, [16, 50, 84], axis=0)
+    ax.fill_between(x, low, high, color=style["color"], alpha=0.2, linewidth=0)
+    ax.plot(x, median, color=style["color"], label=f"{label} (n={len(values)})")
+
+
+def plot_response_spectra(report, stations=None, *, n_columns=4):
+    """5 % damped response spectra per station: median and 16-84 % band of
+    the held-out real records against the generated ones.
+
+    Parameters
+    ----------
+    report : IntensityMeasureReport
+        From :meth:`skgen.scoring.IntensityMeasureScorer.report`.
+    stations : sequence of str, optional
+        Stations to show, default all of the report's.
+    n_columns : int, default=4
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        One panel per station, PSA (m/s^2) against period (s), log-log; the
+        title gives the station's mean log ratio generated / pool
+        (``psa_distortion`` of the report's table).
+    """
+    labels = [str(s) for s in report.stations]
+    shown = labels if stations is None else [str(s) for s in stations]
+    for station in shown:
+        if station not in labels:
+            raise ValueError(
+                f"station {station!r} is not in the report; it has {', '.join(labels)}"
+            )
+    n_columns = min(n_columns, len(shown))
+    n_rows = -(-len(shown) // n_columns)
+    fig, axes = _pyplot().subplots(
+        n_rows, n_columns, figsize=(2.6 * n_columns, 2.2 * n_rows), sharex=True, squeeze=False
+    )
+    for ax, station in zip(axes.flat, shown):
+        i = labels.index(station)
+        _band(ax, report.periods, report.real_psa[i], _REAL, "real")
+        _band(ax, report.periods, report.generated_psa[i], _GENERATED, "generated")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        bias = report.table["psa_distortion"][i]
+        ax.set_title(f"{station}: ln gen/pool {bias:+.2f}", fontsize=8)
+    for ax in axes.flat[len(shown) :]:
+        ax.set_visible(False)
+    for ax in axes[-1]:
+        ax.set_xlabel("Period (s)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("PSA (m/s$^2$)")
+    axes.flat[0].legend(frameon=False, fontsize=6)
+    fig.tight_layout()
+    return fig
+
+
+def _per_station_points(ax, report, real, generated):
+    labels = [str(s) for s in report.stations]
+    for i in range(len(labels)):
+        for values, style, shift, marker in (
+            (real[i], _REAL, -0.15, "o"),
+            (generated[i], _GENERATED, 0.15, "x"),
+        ):
+            values = np.asarray(values, dtype=float)
+            ax.scatter(
+                np.full(values.size, i + shift),
+                values,
+                s=12,
+                marker=marker,
+                color=style["color"],
+                label=style["label"] if i == 0 else None,
+            )
+    ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
+    ax.legend(frameon=False, fontsize=7)
+
+
+def plot_durations(report, *, ax=None):
+    """Significant duration D5-95 of every record, per station, real
+    (held-out) against generated.
+
+    Parameters
+    ----------
+    report : IntensityMeasureReport
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    fig : matplotlib Figure
+    """
+    fig, ax = _axes(ax, figsize=(max(4.0, 0.45 * len(report.stations) + 1.5), 3.2))
+    _per_station_points(ax, report, report.real_duration, report.generated_duration)
+    ax.set_ylabel("D5-95 (s)")
+    ax.set_title("Significant duration D5-95")
+    return fig
+
+
+def plot_novelty(report, *, ax=None):
+    """Largest normalised cross-correlation with the station's pool, per
+    station: generated records against held-out real ones (1 is a copy).
+
+    Parameters
+    ----------
+    report : IntensityMeasureReport
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        The title gives the report's ``novelty`` score and its ceiling.
+    """
+    fig, ax = _axes(ax, figsize=(max(4.0, 0.45 * len(report.stations) + 1.5), 3.2))
+    _per_station_points(ax, report, report.real_novelty, report.generated_novelty)
+    ax.set_ylim(0, 1.05)
+    ax.set_ylabel("max cross-correlation with pool")
+    ax.set_title(
+        f"Novelty {report.metrics['novelty']:.3f} (real-vs-real {report.ceiling['novelty']:.3f})"
+    )
     return fig

@@ -355,7 +355,7 @@ def test_unfitted_generator_methods_raise_not_fitted():
             r"band \(1.0, 80.0\) is outside Nyquist.*50.0\]",
         ),
         (dict(band=(20.0, 1.0)), None, ValueError, r"band must satisfy 0 < low < high"),
-        (dict(band=5.0), None, ValueError, r"band must be a \(low, high\) pair"),
+        (dict(band=5.0), None, ValueError, r"band must be a pair \(low, high\)"),
         (dict(n_samples=0), None, ValueError, r"n_samples must be a positive integer or None"),
         (
             dict(reference_split=1.5),

@@ -192,7 +192,12 @@ def test_score_report_writes_metrics_json(models, folder, tmp_path, capsys):
     )
     assert status == 0, err
     assert "report written to" in out and "alignment" in out
+    html = (tmp_path / "report" / "report.html").read_text()
+    figures = list((tmp_path / "report").glob("*.png"))
+    assert figures and html.count("data:image/png;base64,") == len(figures)
+    assert "Intensity measures" in html
     content = json.loads((tmp_path / "report" / "metrics.json").read_text())
+    assert "psa" in content["intensity"]["metrics"]
     assert set(content["metrics"]) == set(METRICS)
     assert set(content["ceiling"]) == set(METRICS)
     assert content["stations"] == ["XX.A00", "XX.A01", "XX.B00", "XX.B01"]

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from skgen.cli import main
-from skgen.scoring import METRICS
+from skgen.scoring import IM_METRICS, METRICS
 
 pytest.importorskip("matplotlib")
 
@@ -18,16 +18,28 @@ def test_quick_demo_writes_report_metrics_and_figures(tmp_path, capsys):
     assert "real-vs-real" in printed
 
     metrics = json.loads((out / "metrics.json").read_text())
-    assert set(metrics) == {"TimesNet-Gen", "Spectrogram CVAE"}
-    for result in metrics.values():
+    assert set(metrics) == {"TimesNet-Gen", "Spectrogram CVAE", "comparison"}
+    for name in ("TimesNet-Gen", "Spectrogram CVAE"):
+        result = metrics[name]
         assert set(result["metrics"]) == set(METRICS) == set(result["ceiling"])
         # 4 stations of region A (trained) and 4 of region B (add_stations).
         assert [s[0] for s in result["stations"]] == ["A"] * 4 + ["B"] * 4
         assert len(result["table"]["f0_median_generated"]) == 8
         assert result["fit_seconds"] > 0
+        assert set(result["intensity"]["metrics"]) == set(IM_METRICS)
+        assert set(result["intensity"]["distortion"]["psa"]) == {"A", "B", "all"}
+    comparison = metrics["comparison"]
+    assert set(comparison["models"]) == {"TimesNet-Gen", "Spectrogram CVAE"}
+    assert set(comparison["p_values"]) == {"TimesNet-Gen vs Spectrogram CVAE"}
+    for by_metric in comparison["models"].values():
+        assert set(by_metric) == {"alignment", "psa", "duration", "novelty", "c2st"}
 
     html = (out / "report.html").read_text()
     figures = sorted(p.name for p in out.glob("*.png"))
-    assert len(figures) == 18  # per model: confusion + 4 figures x 2 regions
+    # per model: f0 confusion, response spectra, durations, novelty, and
+    # 4 figures for one station of each of the 2 regions
+    assert len(figures) == 2 * (4 + 4 * 2)
     assert html.count("data:image/png;base64,") == len(figures)
     assert "<table>" in html and "alignment ceiling" in html
+    assert "Intensity measures" in html and "psa ceiling" in html and "c2st ceiling" in html
+    assert "TimesNet-Gen vs Spectrogram CVAE" in html and "95 % interval" in html

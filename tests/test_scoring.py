@@ -394,17 +394,17 @@ def test_estimator_is_not_mutated(records, generators):
 
 
 def test_hvsr_computed_once_per_record(records, generators, monkeypatch):
-    import skgen.scoring
+    import skgen.scoring._hvsr
 
     X, stations = records
     calls = []
-    original = skgen.scoring.hvsr
+    original = skgen.scoring._hvsr.hvsr
 
     def counting_hvsr(records_, fs, **kwargs):
         calls.append(len(records_))
         return original(records_, fs, **kwargs)
 
-    monkeypatch.setattr(skgen.scoring, "hvsr", counting_hvsr)
+    monkeypatch.setattr(skgen.scoring._hvsr, "hvsr", counting_hvsr)
     scorer = HVSRAlignmentScorer(n_samples=2, **FAST)
     scorer(generators[0], X, stations)
     # 3 compared real records and 2 generated ones per station, one pass.

@@ -1,0 +1,87 @@
+"""TimesNet-Gen against the spectrogram CVAE on the demo data, with intervals
+and paired tests.
+
+The setting of ``skgen demo``: both generators trained on region A (8
+stations x 20 records, 60 s at 100 Hz) with their CPU defaults, region B's
+stations registered with frozen weights; then :func:`skgen.compare` over
+``--n-repeats`` pool/held-out splits and generation seeds, and the
+real-vs-real ceilings of one split. Prints the table and writes it as JSON.
+
+    python benchmarks/compare_models.py                  # about 10 min on 2 cores
+    python benchmarks/compare_models.py --quick          # the quick demo's setting
+"""
+
+import argparse
+import json
+import time
+
+import numpy as np
+import torch
+
+from skgen import HVSRAlignmentScorer, IntensityMeasureScorer, compare
+from skgen._demo import _FULL, _QUICK, _models
+from skgen.datasets import make_strong_motion
+
+METRICS = ("alignment", "f0_js", "log_hvsr", "psa", "pga", "duration", "fas", "novelty", "c2st")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="the quick demo's data and epochs")
+    parser.add_argument("--n-repeats", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--out", default="compare_models.json")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+
+    config = _QUICK if args.quick else _FULL
+    data = [
+        make_strong_motion(
+            n_stations=config["n_stations"],
+            records_per_station=config["records_per_station"],
+            region=region,
+            random_state=args.seed + i,
+        )
+        for i, region in enumerate(("A", "B"))
+    ]
+    X = np.concatenate([d.X for d in data])
+    stations = np.concatenate([d.stations for d in data])
+    models = _models(args.seed, config["overrides"])
+    for name, model in models.items():
+        model.set_params(verbose=0)
+        start = time.perf_counter()
+        model.fit(data[0].X, data[0].stations)
+        print(f"fit {name}: {time.perf_counter() - start:.0f} s")
+
+    start = time.perf_counter()
+    result = compare(
+        models, X, stations, scoring=METRICS, n_repeats=args.n_repeats, random_state=args.seed
+    )
+    print(f"compare ({args.n_repeats} repeats): {time.perf_counter() - start:.0f} s\n")
+
+    # Real-vs-real ceilings of the first repeat's split (the same for every
+    # model: pool records in place of generated ones).
+    seed = result.settings["seeds"][0]
+    model = next(iter(models.values()))
+    hvsr_ceiling = HVSRAlignmentScorer(random_state=seed).report(model, X, stations).ceiling
+    im_ceiling = IntensityMeasureScorer(random_state=seed).report(model, X, stations).ceiling
+    ceiling = {**hvsr_ceiling, **im_ceiling}
+
+    print(result.table())
+    print("\nreal-vs-real ceiling (repeat 1): ")
+    print("  ".join(f"{m} {ceiling[m]:.3f}" for m in result.metrics))
+    print("\ntests:")
+    for metric, test in result.tests.items():
+        print(f"  {metric}: {test}")
+    content = dict(
+        result.to_dict(),
+        ceiling={m: ceiling[m] if np.isfinite(ceiling[m]) else None for m in result.metrics},
+    )
+    with open(args.out, "w") as stream:
+        json.dump(content, stream, indent=2, allow_nan=False)
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+"""Scores of generated records against a station's real ones.
+
+Kept apart, one concept per module:
+
+- :mod:`._f0`: the paper's f0 formulas (``f0_histogram``, ``f0_similarity``,
+  ``f0_confusion_matrix``, ``f0_alignment_score``, ``energy_distance``) and
+  the one definition of the f0 bins (``f0_bins``);
+- :mod:`._report`: :class:`ScoreReport`, what the HVSR scorer measured;
+- :mod:`._protocol`: the pool / held-out protocol every scorer shares;
+- :mod:`._hvsr`: :class:`HVSRAlignmentScorer`;
+- :mod:`._intensity`, :mod:`._novelty`, :mod:`._c2st`: intensity measures,
+  novelty and the classifier two-sample test of records;
+- :mod:`._intensity_scorer`, :mod:`._intensity_report`:
+  :class:`IntensityMeasureScorer` and its report;
+- :mod:`._compare`: :func:`compare`, models side by side with intervals
+  and paired tests.
+
+See docs/scoring.rst.
+"""
+
+from ._c2st import C2ST_FREQUENCIES, c2st_features, c2st_score
+from ._compare import Comparison, compare
+from ._f0 import (
+    F0_BINS,
+    energy_distance,
+    f0_alignment_score,
+    f0_bins,
+    f0_confusion_matrix,
+    f0_histogram,
+    f0_similarity,
+)
+from ._hvsr import HVSRAlignmentScorer
+from ._intensity import DEFAULT_PERIODS
+from ._intensity_report import IM_METRICS, IntensityMeasureReport
+from ._intensity_scorer import IntensityMeasureScorer
+from ._novelty import max_cross_correlation
+from ._report import METRICS, ScoreReport
+
+__all__ = [
+    "C2ST_FREQUENCIES",
+    "DEFAULT_PERIODS",
+    "F0_BINS",
+    "IM_METRICS",
+    "METRICS",
+    "Comparison",
+    "HVSRAlignmentScorer",
+    "IntensityMeasureReport",
+    "IntensityMeasureScorer",
+    "ScoreReport",
+    "c2st_features",
+    "c2st_score",
+    "compare",
+    "energy_distance",
+    "f0_alignment_score",
+    "f0_bins",
+    "f0_confusion_matrix",
+    "f0_histogram",
+    "f0_similarity",
+    "max_cross_correlation",
+]

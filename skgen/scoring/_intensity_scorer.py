@@ -1,0 +1,405 @@
+"""IntensityMeasureScorer: do generated records load a structure the way a
+station's real records do?
+
+Response spectra, peak values, Arias intensity, duration and Fourier
+spectra (:mod:`._intensity`), novelty (:mod:`._novelty`) and a classifier
+two-sample test (:mod:`._c2st`), each next to its real-vs-real ceiling, on
+the protocol every scorer shares (:mod:`._protocol`). See
+docs/scoring.rst, "Intensity measures".
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from .._validation import check_stations, seed_from
+from ._c2st import c2st_features, c2st_score
+from ._intensity import LOG_MEASURES, check_periods, log_intensity_measures
+from ._intensity_report import IM_METRICS, IntensityMeasureReport
+from ._novelty import max_cross_correlation
+from ._protocol import (
+    ceiling_rows,
+    check_generator,
+    check_protocol_params,
+    check_scored_records,
+    resolve_fs,
+    run_protocol,
+)
+
+__all__ = ["IntensityMeasureScorer"]
+
+
+@dataclass
+class _Run:
+    """One scorer run: the protocol's split and, per measure, the values of
+    every real record (rows of ``X``) and of each station's generated ones."""
+
+    protocol: object
+    periods: np.ndarray
+    real: dict
+    generated: dict
+    c2st_seed: int
+
+    @property
+    def labels(self):
+        return self.protocol.split.labels
+
+
+def _mean_difference(generated, real):
+    """Per-period difference of mean ln values, (n_values,)."""
+    return generated.mean(axis=0) - real.mean(axis=0)
+
+
+def _residual(generated, real):
+    """RMS over periods of the difference of mean ln values."""
+    return float(np.sqrt(np.mean(_mean_difference(generated, real) ** 2)))
+
+
+def _sigma(values):
+    """Standard deviation of ln values over records, averaged over periods."""
+    if len(values) < 2:
+        return float("nan")
+    return float(np.mean(np.std(values, axis=0, ddof=1)))
+
+
+class IntensityMeasureScorer(BaseEstimator):
+    """Scikit-learn scorer on the intensity measures engineers use.
+
+    Same protocol as :class:`HVSRAlignmentScorer`: each station's records
+    are split into a pool the generator draws from (registered on a copy
+    with ``estimator.with_bank``; the estimator is never modified) and
+    held-out records the generated ones are compared with.
+    ``scorer(estimator, X, stations)`` returns a float, greater is better,
+    so it goes into ``cross_validate`` and ``GridSearchCV``.
+
+    Parameters
+    ----------
+    metric : {"psa", "pga", "pgv", "arias", "duration", "fas", "novelty", \
+"c2st"}, default="psa"
+        What ``__call__`` returns:
+
+        - ``"psa"``, ``"pga"``, ``"pgv"``, ``"arias"``, ``"duration"``,
+          ``"fas"``: minus the mean over stations of the log residual, the
+          RMS over periods of ``mean ln IM(generated) - mean ln IM(held-out
+          real)`` (horizontal geometric mean; ``psa`` 5 % damped and ``fas``
+          at the frequencies ``1 / periods``; see
+          :func:`skgen.signal.response_spectrum`). 0 is a perfect match.
+        - ``"novelty"``: 1 minus the median, over generated records, of
+          :func:`max_cross_correlation` with the station's pool: 0 for a
+          replay of the pool, about 0.7-0.8 for real records of other
+          events.
+        - ``"c2st"``: :func:`c2st_score` of generated against held-out real
+          records on :func:`c2st_features`: about 0.5 when a classifier
+          cannot tell them apart, 0 when it always can.
+    periods : array-like of shape (n_periods,) or None, default=None
+        Oscillator periods (s) of ``psa`` and ``fas``; ``None`` is
+        those of ``DEFAULT_PERIODS`` (25 log-spaced periods on 0.05-5 s)
+        that are at least 3 samples long at ``fs``; given periods must all
+        be.
+    reference_split : float in (0, 1) or None, default=0.5
+        Fraction of each station's records that form its pool; ``None``
+        uses every record as pool and comparison (the published,
+        optimistic protocol).
+    n_samples : int or None, default=None
+        Records generated per station; ``None`` generates as many as the
+        station's held-out records.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the split, the generation and the classifier; a fixed integer
+        gives the same score for the same estimator and data.
+    fs : float or None, default=None
+        Sampling rate of ``X`` (Hz); ``None`` uses ``estimator.fs``.
+
+    See Also
+    --------
+    HVSRAlignmentScorer, compare
+
+    Examples
+    --------
+    >>> from skgen.scoring import IntensityMeasureScorer
+    >>> scorer = IntensityMeasureScorer(metric="duration", random_state=0)
+    >>> scorer.get_params()["metric"]
+    'duration'
+    >>> scorer(generator, X, stations)  # doctest: +SKIP
+    >>> print(scorer.report(generator, X, stations).summary())  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        metric="psa",
+        periods=None,
+        reference_split=0.5,
+        n_samples=None,
+        random_state=None,
+        fs=None,
+    ):
+        self.metric = metric
+        self.periods = periods
+        self.reference_split = reference_split
+        self.n_samples = n_samples
+        self.random_state = random_state
+        self.fs = fs
+
+    def __call__(self, estimator, X, stations):
+        """Score ``estimator`` on the stations of ``X``; greater is better.
+
+        Parameters
+        ----------
+        estimator : fitted station generator
+            Anything with ``with_bank(X, stations)`` and
+            ``sample(station, n_samples, random_state)``.
+        X : array-like of shape (n_records, 3, n_times)
+            Real records in m/s^2, channels E, N, U.
+        stations : array-like of shape (n_records,)
+            Station label of each record.
+
+        Returns
+        -------
+        score : float
+
+        Raises
+        ------
+        ValueError
+            Unknown metric or invalid parameter, invalid records, periods
+            shorter than 3 samples, a station with fewer than 2 records when
+            ``reference_split`` is set.
+        TypeError
+            ``estimator`` is not a station generator.
+        """
+        return self._scores(estimator, X, stations, (self.metric,))[0][self.metric]
+
+    def report(self, estimator, X, stations, regions=None):
+        """Every metric with its ceiling, per station and per region.
+
+        Parameters
+        ----------
+        estimator : fitted station generator
+        X : array-like of shape (n_records, 3, n_times)
+        stations : array-like of shape (n_records,)
+        regions : array-like of shape (n_records,) or None, default=None
+            Region of each record (one per station), for the distortion per
+            region; ``None`` puts every station in one region ``"all"``.
+
+        Returns
+        -------
+        report : IntensityMeasureReport
+            ``report.metrics[scorer.metric]`` equals ``scorer(estimator, X,
+            stations)`` for a seeded scorer.
+
+        Raises
+        ------
+        ValueError, TypeError
+            As for calling the scorer; a station whose records lie in more
+            than one region.
+        """
+        return self._report(estimator, X, stations, regions)
+
+    def _report(self, estimator, X, stations, regions, cache=None):
+        run = self._run(estimator, X, stations, IM_METRICS, for_report=True, cache=cache)
+        split = run.protocol.split
+        station_regions = self._station_regions(regions, run.protocol.stations, split)
+        metrics, ceiling = {}, {}
+        for name in IM_METRICS:
+            metrics[name], ceiling[name] = self._metric(run, name, with_ceiling=True)
+
+        table = {
+            "station": list(split.labels),
+            "region": [station_regions[label] for label in split.labels],
+            "n_pool": [len(split.pool[label]) for label in split.labels],
+            "n_held_out": [len(split.held_out[label]) for label in split.labels],
+            "n_generated": [len(g) for g in run.protocol.generated],
+        }
+        distortion = {}
+        for measure in LOG_MEASURES:
+            real, generated = run.real[measure], run.generated[measure]
+            per_station = [
+                float(np.mean(_mean_difference(g, real[split.pool[label]])))
+                for label, g in zip(split.labels, generated)
+            ]
+            table[f"{measure}_distortion"] = per_station
+            table[f"{measure}_residual"] = [
+                _residual(g, real[split.held_out[label]])
+                for label, g in zip(split.labels, generated)
+            ]
+            table[f"{measure}_sigma_real"] = [
+                _sigma(real[split.rows[label]]) for label in split.labels
+            ]
+            table[f"{measure}_sigma_generated"] = [_sigma(g) for g in generated]
+            by_region = {}
+            for label, value in zip(split.labels, per_station):
+                by_region.setdefault(station_regions[label], []).append(value)
+            distortion[measure] = {region: float(np.mean(v)) for region, v in by_region.items()}
+            distortion[measure]["all"] = float(np.mean(per_station))
+
+        generated_novelty = self._novelty(run)
+        real_novelty = self._real_novelty(run)
+        table["novelty_generated"] = [float(np.median(v)) for v in generated_novelty]
+        table["novelty_real"] = [
+            float(np.median(real_novelty[label])) if label in real_novelty else float("nan")
+            for label in split.labels
+        ]
+        settings = dict(self.get_params(), fs=run.protocol.fs, periods=run.periods.tolist())
+        psa = [np.exp(values) for values in run.generated["psa"]]
+        duration = [np.exp(values[:, 0]) for values in run.generated["duration"]]
+        return IntensityMeasureReport(
+            stations=list(split.labels),
+            table=table,
+            metrics=metrics,
+            ceiling=ceiling,
+            distortion=distortion,
+            settings=settings,
+            periods=run.periods,
+            real_psa=[np.exp(run.real["psa"][split.held_out[label]]) for label in split.labels],
+            generated_psa=psa,
+            real_duration=[
+                np.exp(run.real["duration"][split.held_out[label], 0]) for label in split.labels
+            ],
+            generated_duration=duration,
+            real_novelty=[real_novelty.get(label, np.array([])) for label in split.labels],
+            generated_novelty=generated_novelty,
+        )
+
+    # -- internals -------------------------------------------------------
+    def _check_params(self, estimator, metrics):
+        for name in metrics:
+            if name not in IM_METRICS:
+                raise ValueError(
+                    f"metric must be one of {', '.join(repr(m) for m in IM_METRICS)}; got {name!r}."
+                )
+        check_protocol_params(self.reference_split, self.n_samples)
+        check_generator(estimator)
+        fs = resolve_fs(self.fs, estimator)
+        return fs, check_periods(self.periods, fs)
+
+    def _station_regions(self, regions, stations, split):
+        if regions is None:
+            return dict.fromkeys(split.labels, "all")
+        regions = check_stations(regions, len(stations), name="regions")
+        station_regions = {}
+        for label in split.labels:
+            found = list(dict.fromkeys(regions[split.rows[label]]))
+            if len(found) > 1:
+                raise ValueError(
+                    f"station {label!r} has records in several regions "
+                    f"({', '.join(repr(r) for r in found)}); give one region per station."
+                )
+            station_regions[label] = found[0]
+        return station_regions
+
+    def _run(self, estimator, X, stations, metrics, for_report=False, cache=None):
+        fs, periods = self._check_params(estimator, metrics)
+        X, stations = check_scored_records(X, stations, self.reference_split)
+        protocol = run_protocol(
+            estimator,
+            X,
+            stations,
+            reference_split=self.reference_split,
+            n_samples=self.n_samples,
+            random_state=self.random_state,
+            fs=fs,
+            cache=cache,
+        )
+        c2st_seed = seed_from(protocol.rng)
+        # One pass per measure over the real records needed (all of them for
+        # the report's distortion and ceiling, the held-out ones for a
+        # score) and the generated ones; rows not needed stay NaN.
+        split = protocol.split
+        if for_report:
+            real_rows = np.arange(X.shape[0])
+        else:
+            real_rows = np.sort(np.concatenate([split.held_out[label] for label in split.labels]))
+        records = np.concatenate([X[real_rows], *protocol.generated])
+        bounds = real_rows.size + np.cumsum([0] + [len(g) for g in protocol.generated])
+        needed = [m for m in LOG_MEASURES if m in metrics]
+        if "c2st" in metrics:
+            needed.append("c2st")
+        real, generated = {}, {}
+        for measure in needed:
+            if measure == "c2st":
+                values = c2st_features(records, fs)
+            else:
+                values = log_intensity_measures(records, fs, measure, periods)
+            real[measure] = np.full((X.shape[0], values.shape[1]), np.nan)
+            real[measure][real_rows] = values[: real_rows.size]
+            generated[measure] = [values[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+        return _Run(protocol, periods, real, generated, c2st_seed)
+
+    def _scores(self, estimator, X, stations, metrics, cache=None):
+        """(metric -> score, metric -> per-station scores or None) for ``metrics``."""
+        run = self._run(estimator, X, stations, metrics, cache=cache)
+        scores, by_station = {}, {}
+        for name in metrics:
+            scores[name], _ = self._metric(run, name, with_ceiling=False)
+            by_station[name] = self._by_station(run, name)
+        return scores, by_station
+
+    def _by_station(self, run, name):
+        """Per-station scores (greater is better), or None for c2st."""
+        split = run.protocol.split
+        if name in LOG_MEASURES:
+            real = run.real[name]
+            return [
+                -_residual(g, real[split.held_out[label]])
+                for label, g in zip(split.labels, run.generated[name])
+            ]
+        if name == "novelty":
+            return [1.0 - float(np.median(v)) for v in self._novelty(run)]
+        return None
+
+    def _novelty(self, run):
+        """Per station, max cross-correlation of each generated record with
+        the station's pool."""
+        split, X = run.protocol.split, run.protocol.X
+        return [
+            max_cross_correlation(g, X[split.pool[label]])
+            for label, g in zip(split.labels, run.protocol.generated)
+        ]
+
+    def _real_novelty(self, run):
+        """Station -> the same for its held-out records against its pool
+        (one random half against the other with reference_split=None)."""
+        X = run.protocol.X
+        first, second, labels = self._ceiling_rows(run)
+        return {
+            label: max_cross_correlation(X[a], X[b]) for label, a, b in zip(labels, first, second)
+        }
+
+    def _ceiling_rows(self, run):
+        # The halves of reference_split=None are drawn once per run, from a
+        # generator seeded by the run, so every metric sees the same halves.
+        rng = np.random.RandomState(run.c2st_seed)
+        return ceiling_rows(run.protocol.split, self.reference_split, rng)
+
+    def _metric(self, run, name, with_ceiling):
+        """(score, ceiling or None) of one metric."""
+        split = run.protocol.split
+        first, second, _ = self._ceiling_rows(run) if with_ceiling else (None, None, None)
+        if name in LOG_MEASURES:
+            real = run.real[name]
+            score = -np.mean(
+                [
+                    _residual(g, real[split.held_out[label]])
+                    for label, g in zip(split.labels, run.generated[name])
+                ]
+            )
+            ceiling = None
+            if with_ceiling:
+                ceiling = -np.mean([_residual(real[b], real[a]) for a, b in zip(first, second)])
+            return float(score), None if ceiling is None else float(ceiling)
+        if name == "novelty":
+            score = 1.0 - float(np.median(np.concatenate(self._novelty(run))))
+            if not with_ceiling:
+                return score, None
+            real = list(self._real_novelty(run).values())
+            ceiling = 1.0 - float(np.median(np.concatenate(real))) if real else float("nan")
+            return score, ceiling
+        # c2st: generated against held-out real records, all stations together.
+        features = run.real["c2st"]
+        held_out = np.concatenate([split.held_out[label] for label in split.labels])
+        score = c2st_score(features[held_out], np.concatenate(run.generated["c2st"]), run.c2st_seed)
+        ceiling = None
+        if with_ceiling:
+            ceiling = c2st_score(
+                features[np.concatenate(first)], features[np.concatenate(second)], run.c2st_seed
+            )
+        return score, ceiling
