@@ -1,45 +1,55 @@
 """TimesNet-Gen against the spectrogram CVAE baseline, side by side.
 
-The same split as ``quality_timesnet.py``: both generators train on region
-"A" with their default CPU configurations, region "B" is registered with
-frozen weights (``add_stations``), and each station's records are split in
-half (pool / compared). Prints the per-station table of each model and then
-every overall metric of both with the real-vs-real ceiling. Nothing is tuned
-on this split: both run with their defaults.
+The protocol of ``quality_timesnet.py``: per seed, every region preset is
+simulated, each generator trains on one region with its default CPU
+configuration (``--timesnet``/``--cvae key=value`` override parameters), the
+other regions are registered with frozen weights (``add_stations``), and the
+intensity-measure table (generated / pool), novelty and f0 alignment are
+printed per region, mean and spread over seeds.
 
-    python benchmarks/quality_comparison.py [--stations 8] [--records 20]
+    nice -n 10 python benchmarks/quality_comparison.py --stations 6 --records 10
 """
 
-from quality_timesnet import _real_pga_ratio, fit_timed, parse_args, print_report, two_regions
+import argparse
+import time
 
-from skgen import HVSRAlignmentScorer, SpectrogramCVAEGenerator, TimesNetGenerator
-from skgen.scoring import METRICS
+from quality_timesnet import evaluate, parse_params, print_table, simulate
+
+from skgen import SpectrogramCVAEGenerator, TimesNetGenerator
+from skgen.datasets import REGIONS
 
 
 def main():
-    args = parse_args(__doc__.splitlines()[0])
-    a, X, stations, regions = two_regions(args.stations, args.records, args.seed)
-    scorer = HVSRAlignmentScorer(random_state=args.seed)
-    real_ratio = _real_pga_ratio(X, stations, args.seed)
-    reports, seconds = {}, {}
-    for gen in (
-        TimesNetGenerator(random_state=args.seed),
-        SpectrogramCVAEGenerator(random_state=args.seed),
-    ):
-        name = type(gen).__name__
-        seconds[name] = fit_timed(gen, a)
-        reports[name] = scorer.report(gen, X, stations)
-        print_report(name, reports[name], regions, real_ratio)
-
-    print(f"\n{'':<26}" + "".join(f"{m:>15}" for m in METRICS) + f"{'fit (s)':>9}")
-    for name, report in reports.items():
-        print(
-            f"{name:<26}"
-            + "".join(f"{report.metrics[m]:>15.3f}" for m in METRICS)
-            + f"{seconds[name]:>9.1f}"
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--stations", type=int, default=6)
+    parser.add_argument("--records", type=int, default=10)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    parser.add_argument("--train", default="A", choices=sorted(REGIONS))
+    parser.add_argument("--timesnet", nargs="*", default=[], help="key=value")
+    parser.add_argument("--cvae", nargs="*", default=[], help="key=value")
+    args = parser.parse_args()
+    regions = [args.train] + [r for r in sorted(REGIONS) if r != args.train]
+    models = {
+        "TimesNetGenerator": (TimesNetGenerator, parse_params(args.timesnet)),
+        "SpectrogramCVAEGenerator": (SpectrogramCVAEGenerator, parse_params(args.cvae)),
+    }
+    runs = {name: [] for name in models}
+    seconds = {name: [] for name in models}
+    for seed in args.seeds:
+        data = simulate(regions, args.stations, args.records, seed)
+        for name, (cls, params) in models.items():
+            generator = cls(random_state=seed, **params)
+            start = time.perf_counter()
+            generator.fit(data[args.train].X, data[args.train].stations)
+            seconds[name].append(time.perf_counter() - start)
+            for region in regions[1:]:
+                generator.add_stations(data[region].X, data[region].stations)
+            runs[name].append(evaluate(generator, data, seed))
+        print(f"seed {seed} done", flush=True)
+    for name in models:
+        print_table(
+            f"{name} {models[name][1] or 'defaults'}", runs[name], args.train, seconds[name]
         )
-    ceiling = next(iter(reports.values())).ceiling
-    print(f"{'real vs real (ceiling)':<26}" + "".join(f"{ceiling[m]:>15.3f}" for m in METRICS))
 
 
 if __name__ == "__main__":

@@ -24,6 +24,7 @@ Everything else (validation, atomic fit, ``add_stations``, ``sample``,
 
 import copy
 import hashlib
+import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -34,6 +35,7 @@ from ._distributed import broadcast_object, is_main_process, process_group
 from ._torch_utils import resolve_device, usable_device
 from ._validation import (
     check_count,
+    check_parameter,
     check_records,
     check_stations,
     plain_label,
@@ -142,6 +144,40 @@ class BaseStationGenerator(BaseEstimator):
         digest.update(repr(X.shape).encode() + X.tobytes())
         digest.update(repr(list(stations)).encode())
         return Checkpoint(path, digest.hexdigest())
+
+    def _check_early_stopping(self):
+        """Validate ``early_stopping`` and its companions (scikit-learn's names)."""
+        if not isinstance(self.early_stopping, (bool, np.bool_)):
+            raise TypeError(f"early_stopping must be True or False, got {self.early_stopping!r}.")
+        check_parameter(
+            self.validation_fraction,
+            "validation_fraction",
+            numbers.Real,
+            min_val=0,
+            max_val=1,
+            include_boundaries="neither",
+        )
+        check_parameter(self.n_iter_no_change, "n_iter_no_change", numbers.Integral, min_val=1)
+        check_parameter(self.tol, "tol", numbers.Real, min_val=0)
+
+    def _validation_split(self, n_records, seed):
+        """Training and held-out record indices, seeded by ``seed``.
+
+        Without ``early_stopping`` every record trains and none is held out.
+        Otherwise ``validation_fraction`` of them (at least one) is held out,
+        drawn at random; at least one record must remain for training.
+        """
+        rows = np.arange(n_records)
+        if not self.early_stopping:
+            return rows, rows[:0]
+        n_validation = max(1, int(round(self.validation_fraction * n_records)))
+        if n_validation >= n_records:
+            raise ValueError(
+                f"early_stopping needs at least 2 records (one to train on, one held "
+                f"out), got {n_records} with validation_fraction={self.validation_fraction}."
+            )
+        order = np.random.RandomState(seed).permutation(n_records)
+        return np.sort(order[n_validation:]), np.sort(order[:n_validation])
 
     def _check_fit_input(self, X, stations):
         n_times = getattr(self, "n_times", None)

@@ -10,7 +10,7 @@ from ._base import BaseStationGenerator
 from ._distributed import all_reduce_sum
 from ._torch_utils import torch_seed
 from ._validation import check_parameter, seed_from
-from .nn._training import train_epochs
+from .nn._training import EarlyStopping, train_epochs
 from .nn.cvae import SpectrogramCVAE, kl_divergence
 from .nn.griffin_lim import griffin_lim, stft
 
@@ -18,7 +18,7 @@ __all__ = ["SpectrogramCVAEGenerator", "station_gaussian"]
 
 # Records per forward pass when encoding, decoding and phase-retrieving
 # outside training: bounds memory for any number of records.
-_CHUNK = 64
+_CHUNK_RECORDS = 64
 # Magnitude floor inside the log, relative to the mean training magnitude, so
 # that log(|S| + floor) does not depend on the records' units.
 _RELATIVE_FLOOR = 1e-5
@@ -107,13 +107,26 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         matched their station's for 3 of 8 stations at 1e-2 and 6 of 8 at
         1e-4).
     epochs : int, default=60
-        Passes over the training records.
+        Passes over the training records (the maximum with
+        ``early_stopping``).
     lr : float, default=3e-3
         AdamW learning rate (cosine-annealed to 0).
     batch_size : int, default=8
         Records per optimisation step.
     weight_decay : float, default=1e-4
         AdamW weight decay.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training records (drawn with
+        ``random_state``) and stop once their loss (reconstruction of the
+        posterior mean plus ``beta`` * KL, own station slot) has not
+        improved by ``tol`` for ``n_iter_no_change`` epochs, keeping the best
+        epoch's weights. The held-out records still enter the station bank.
+    validation_fraction : float, default=0.1
+        Fraction of records held out when ``early_stopping`` is True.
+    n_iter_no_change : int, default=10
+        Epochs without improvement before stopping.
+    tol : float, default=1e-4
+        Smallest decrease of the validation loss counted as improvement.
     unknown_station_rate : float, default=0.1
         Probability that a training record is presented with the unknown
         station slot instead of its own.
@@ -146,7 +159,8 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         magnitude, so the transform does not depend on the records' units.
     history_ : dict of list of float
         Per-epoch training ``"loss"``, ``"reconstruction"`` and ``"kl"``
-        (the last two are NaN for epochs restored from a checkpoint).
+        (the last two are NaN for epochs restored from a checkpoint), and
+        the held-out ``"validation"`` loss (empty without ``early_stopping``).
     bank_ : dict
         Per station: posterior ``"mean"`` and ``"logvar"`` of shape
         (n_records, latent_dim) and the decoder ``"slot"`` (n_records,).
@@ -180,6 +194,10 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         lr=3e-3,
         batch_size=8,
         weight_decay=1e-4,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
         unknown_station_rate=0.1,
         griffin_lim_iters=32,
         device="cpu",
@@ -198,6 +216,10 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         self.lr = lr
         self.batch_size = batch_size
         self.weight_decay = weight_decay
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.unknown_station_rate = unknown_station_rate
         self.griffin_lim_iters = griffin_lim_iters
         self.device = device
@@ -239,6 +261,7 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
             include_boundaries="left",
         )
         check_parameter(self.griffin_lim_iters, "griffin_lim_iters", numbers.Integral, min_val=0)
+        self._check_early_stopping()
 
     def _check_fit_input(self, X, stations):
         # Hyperparameters first: a typo should not wait for the data checks.
@@ -268,9 +291,11 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         """Floor, mean and std of the training log-magnitudes, in chunks."""
         n_bins = 0
         total_magnitude = 0.0
-        for start in range(0, len(X), _CHUNK):
+        for start in range(0, len(X), _CHUNK_RECORDS):
             magnitude = (
-                stft(torch.from_numpy(X[start : start + _CHUNK]), self.n_fft, self.hop_length)
+                stft(
+                    torch.from_numpy(X[start : start + _CHUNK_RECORDS]), self.n_fft, self.hop_length
+                )
                 .abs()
                 .double()
             )
@@ -280,9 +305,11 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         # All-zero data has no scale: any positive floor gives constant logs.
         floor = _RELATIVE_FLOOR * mean_magnitude if mean_magnitude > 0 else 1.0
         total, total_sq = 0.0, 0.0
-        for start in range(0, len(X), _CHUNK):
+        for start in range(0, len(X), _CHUNK_RECORDS):
             log_magnitude = torch.log(
-                stft(torch.from_numpy(X[start : start + _CHUNK]), self.n_fft, self.hop_length)
+                stft(
+                    torch.from_numpy(X[start : start + _CHUNK_RECORDS]), self.n_fft, self.hop_length
+                )
                 .abs()
                 .double()
                 + floor
@@ -309,10 +336,27 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
 
         n_freqs = self.n_fft // 2 + 1
         n_frames = 1 + self.n_times_ // self.hop_length
-        records = torch.from_numpy(X)
-        slots = torch.tensor([station_index[s] for s in stations], dtype=torch.long)
+        all_slots = torch.tensor([station_index[s] for s in stations], dtype=torch.long)
+        # The split draws its own seed only with early stopping, so that the
+        # default fit repeats earlier versions' results.
+        split_seed = seed_from(rng) if self.early_stopping else 0
+        train_rows, validation_rows = self._validation_split(len(X), split_seed)
+        records, slots = torch.from_numpy(X[train_rows]), all_slots[train_rows]
+        held_out, held_out_slots = torch.from_numpy(X[validation_rows]), all_slots[validation_rows]
         device = self.device_
         components = []
+
+        def validation_loss():
+            total = 0.0
+            for start in range(0, len(held_out), self.batch_size):
+                stop = start + self.batch_size
+                batch = self._standardised(held_out[start:stop], (floor, mean, std)).to(device)
+                slot = held_out_slots[start:stop].to(device)
+                mean_z, logvar = module.encode(batch, slot)
+                mse = torch.mean((module.decode(mean_z, slot) - batch) ** 2)
+                kl = kl_divergence(mean_z, logvar).mean()
+                total += float(mse + self.beta * kl) * len(batch)
+            return total / len(held_out)
 
         def batch_loss(indices):
             batch = self._standardised(records[indices], (floor, mean, std)).to(device)
@@ -333,10 +377,15 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
                 channels=tuple(int(c) for c in self.channels),
                 latent_dim=int(self.latent_dim),
             ).to(device)
+            stopper = (
+                EarlyStopping(validation_loss, self.n_iter_no_change, self.tol)
+                if self.early_stopping
+                else None
+            )
             losses = train_epochs(
                 module,
                 batch_loss,
-                len(X),
+                len(records),
                 epochs=self.epochs,
                 lr=self.lr,
                 weight_decay=self.weight_decay,
@@ -345,8 +394,9 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
                 desc="SpectrogramCVAE",
                 verbose=self.verbose,
                 checkpoint=checkpoint,
+                early_stopping=stopper,
             )
-        steps = int(np.ceil(len(X) / self.batch_size))
+        steps = int(np.ceil(len(records) / self.batch_size))
         # Epochs restored from a checkpoint only kept their total loss.
         resumed = len(losses) - len(components) // steps
         history = {"loss": losses, "reconstruction": [np.nan] * resumed, "kl": [np.nan] * resumed}
@@ -358,6 +408,7 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         ).numpy()
         history["reconstruction"] += (totals[:, 1] / totals[:, 0]).tolist()
         history["kl"] += (totals[:, 2] / totals[:, 0]).tolist()
+        history["validation"] = stopper.losses if stopper is not None else []
         fitted.update(module_=module, history_=history)
         return fitted
 
@@ -381,9 +432,9 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         """Posterior means and log-variances, shape (n_records, latent_dim)."""
         means, logvars = [], []
         with torch.no_grad():
-            for start in range(0, len(X), _CHUNK):
-                batch = self._standardised(torch.from_numpy(X[start : start + _CHUNK]))
-                slot = torch.from_numpy(slots[start : start + _CHUNK])
+            for start in range(0, len(X), _CHUNK_RECORDS):
+                batch = self._standardised(torch.from_numpy(X[start : start + _CHUNK_RECORDS]))
+                slot = torch.from_numpy(slots[start : start + _CHUNK_RECORDS])
                 mean, logvar = self.module_.encode(batch.to(self.device_), slot.to(self.device_))
                 means.append(mean.cpu().numpy())
                 logvars.append(logvar.cpu().numpy())
@@ -399,8 +450,8 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         generator = torch.Generator().manual_seed(int(seed))
         out = np.empty((len(z), self.n_channels_, self.n_times_), dtype=np.float32)
         with torch.no_grad():
-            for start in range(0, len(z), _CHUNK):
-                stop = start + _CHUNK
+            for start in range(0, len(z), _CHUNK_RECORDS):
+                stop = start + _CHUNK_RECORDS
                 spectrogram = self.module_.decode(
                     torch.as_tensor(z[start:stop], dtype=torch.float32, device=self.device_),
                     torch.as_tensor(slots[start:stop], device=self.device_),

@@ -9,14 +9,15 @@ import torch
 from ._base import BaseStationGenerator
 from ._torch_utils import torch_seed
 from ._validation import check_parameter, seed_from
-from .nn._training import train_epochs
+from .nn._training import EarlyStopping, train_epochs
+from .nn.losses import stft_log_magnitude_loss
 from .nn.timesnet import TimesNet, normalize
 
 __all__ = ["TimesNetGenerator"]
 
 # Records generated per vectorised step of ``sample``: bounds the memory of
 # the gathered components (and of the latent noise) for large requests.
-_SAMPLE_CHUNK = 256
+_CHUNK_RECORDS = 256
 
 
 class TimesNetGenerator(BaseStationGenerator):
@@ -66,6 +67,23 @@ class TimesNetGenerator(BaseStationGenerator):
         epochs; with a few CPU epochs on a small archive, smaller batches and
         a larger rate give the optimiser enough steps (on the demo data the
         normalised reconstruction error falls to about 0.03 instead of 0.5).
+    spectral_loss : float, default=0.0
+        Weight of a multi-resolution STFT log-magnitude term added to the
+        reconstruction MSE (:func:`skgen.nn.losses.stft_log_magnitude_loss`),
+        so that peaks and weak high frequencies are reconstructed rather than
+        smoothed; 0 trains on the MSE alone (the paper).
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the training records (drawn with
+        ``random_state``) and stop pre-training once their loss has not
+        improved by ``tol`` for ``n_iter_no_change`` epochs, keeping the best
+        epoch's weights; ``epochs`` is then the maximum. The held-out records
+        still enter the station bank.
+    validation_fraction : float, default=0.1
+        Fraction of records held out when ``early_stopping`` is True.
+    n_iter_no_change : int, default=5
+        Epochs without improvement before stopping.
+    tol : float, default=1e-4
+        Smallest decrease of the validation loss counted as improvement.
     noise_epochs : int, default=4
         Noise-injection epochs after pre-training.
     noise_lr : float, default=1e-4
@@ -99,6 +117,19 @@ class TimesNetGenerator(BaseStationGenerator):
         decoder's reconstructions are weaker, and restoring only their
         energy leaves peak accelerations low); sample noise, if any, is
         added after this rescaling.
+    restore_peak : bool, default=False
+        When True, each channel of the mixed normalised signal is instead
+        rescaled so that its peak ``max |m|`` equals the weighted geometric
+        mean ``exp(sum_j w_j ln peak_j)`` of the components' normalised
+        record peaks; with geometric ``sigma`` mixing the generated PGA is
+        then the Dirichlet-weighted geometric mean of the mixed records' PGA.
+        Replaces ``restore_energy`` when both are True.
+    align_onsets : bool, default=False
+        When True, every mixed component is shifted in time so that its onset
+        (the 5 % point of its Husid curve, summed over channels) falls on the
+        onset of a record drawn uniformly from the station's bank, before
+        mixing (zeros fill the shifted-in samples). Mixed records then share
+        their strong phase instead of spreading it over time.
     sigma_mixing : {"geometric", "arithmetic"}, default="geometric"
         How the records' ``sigma`` are mixed: ``exp(sum w_j ln sigma_j)``
         (unbiased PGA with energy restoring) or ``sum w_j sigma_j`` (the
@@ -124,11 +155,14 @@ class TimesNetGenerator(BaseStationGenerator):
         ``s``: per latent dimension, the standard deviation across training
         records of the time-mean of their latents.
     history_ : dict
-        ``{"pretrain": [...], "noise": [...]}``, mean loss of each epoch.
+        ``{"pretrain": [...], "noise": [...], "validation": [...]}``, mean
+        loss of each epoch; ``validation`` is the held-out loss of each
+        pre-training epoch (empty without ``early_stopping``).
     bank_ : dict
         Per station: ``recon`` (n_records, n_channels, n_times) normalised
-        reconstructions, ``mu``, ``sigma`` and ``rms`` (n_records,
-        n_channels).
+        reconstructions, ``mu``, ``sigma``, ``rms`` and ``peak`` (n_records,
+        n_channels) of the normalised records, and ``onset`` (n_records,),
+        the sample of each record's Husid 5 % point.
     stations_ : ndarray of object
         Stations of the bank, in order of appearance.
     n_channels_, n_times_, n_features_in_, device_
@@ -159,6 +193,11 @@ class TimesNetGenerator(BaseStationGenerator):
         dropout=0.0,
         epochs=20,
         lr=2e-3,
+        spectral_loss=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        tol=1e-4,
         noise_epochs=4,
         noise_lr=1e-4,
         noise_scale=0.1,
@@ -168,6 +207,8 @@ class TimesNetGenerator(BaseStationGenerator):
         dirichlet_alpha=1.0,
         sample_noise=0.0,
         restore_energy=True,
+        restore_peak=False,
+        align_onsets=False,
         sigma_mixing="geometric",
         device="cpu",
         checkpoint=None,
@@ -184,6 +225,11 @@ class TimesNetGenerator(BaseStationGenerator):
         self.dropout = dropout
         self.epochs = epochs
         self.lr = lr
+        self.spectral_loss = spectral_loss
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
         self.noise_epochs = noise_epochs
         self.noise_lr = noise_lr
         self.noise_scale = noise_scale
@@ -193,6 +239,8 @@ class TimesNetGenerator(BaseStationGenerator):
         self.dirichlet_alpha = dirichlet_alpha
         self.sample_noise = sample_noise
         self.restore_energy = restore_energy
+        self.restore_peak = restore_peak
+        self.align_onsets = align_onsets
         self.sigma_mixing = sigma_mixing
         self.device = device
         self.checkpoint = checkpoint
@@ -256,10 +304,11 @@ class TimesNetGenerator(BaseStationGenerator):
             check_parameter(
                 getattr(self, name), name, numbers.Real, min_val=0, include_boundaries="neither"
             )
-        for name in ("noise_scale", "weight_decay", "dropout"):
+        for name in ("noise_scale", "weight_decay", "dropout", "spectral_loss"):
             check_parameter(getattr(self, name), name, numbers.Real, min_val=0)
         if self.dropout >= 1:
             raise ValueError(f"dropout must be < 1, got {self.dropout}.")
+        self._check_early_stopping()
 
     def _check_sampling_params(self):
         check_parameter(self.n_mix, "n_mix", numbers.Integral, min_val=1)
@@ -272,8 +321,10 @@ class TimesNetGenerator(BaseStationGenerator):
             allow_inf=True,
         )
         check_parameter(self.sample_noise, "sample_noise", numbers.Real, min_val=0)
-        if not isinstance(self.restore_energy, (bool, np.bool_)):
-            raise TypeError(f"restore_energy must be True or False, got {self.restore_energy!r}.")
+        for name in ("restore_energy", "restore_peak", "align_onsets"):
+            value = getattr(self, name)
+            if not isinstance(value, (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False, got {value!r}.")
         if self.sigma_mixing not in ("geometric", "arithmetic"):
             raise ValueError(
                 f"sigma_mixing must be 'geometric' or 'arithmetic', got {self.sigma_mixing!r}."
@@ -301,21 +352,42 @@ class TimesNetGenerator(BaseStationGenerator):
     def _train(self, X, stations, rng, checkpoint=None):
         seed = seed_from(rng)
         device = self.device_
+        train_rows, validation_rows = self._validation_split(len(X), seed)
+        with torch.no_grad():
+            X_norm = normalize(torch.from_numpy(X))[0]
+        X_train, X_validation = X_norm[train_rows], X_norm[validation_rows]
         with torch_seed(seed):
             module = self._build_module().to(device)
-            X_norm = normalize(torch.from_numpy(X))[0]
 
-            def batch_loss(indices, latent_noise=None):
+            def loss_of(x, latent_noise=None):
                 # The loss is on normalised records, so that strong records do
                 # not dominate (the published code uses raw units).
-                x = X_norm[indices].to(device)
                 z = module.encode(x)
                 if latent_noise is not None:
                     z = z + torch.randn_like(z) * latent_noise
-                return torch.mean((module.head(z) - x) ** 2)
+                x_hat = module.head(z)
+                loss = torch.mean((x_hat - x) ** 2)
+                if self.spectral_loss > 0:
+                    loss = loss + self.spectral_loss * stft_log_magnitude_loss(x_hat, x)
+                return loss
 
+            def batch_loss(indices, latent_noise=None):
+                return loss_of(X_train[indices].to(device), latent_noise)
+
+            def validation_loss():
+                return sum(
+                    float(loss_of(X_validation[start : start + self.batch_size].to(device)))
+                    * len(X_validation[start : start + self.batch_size])
+                    for start in range(0, len(X_validation), self.batch_size)
+                ) / len(X_validation)
+
+            stopper = (
+                EarlyStopping(validation_loss, self.n_iter_no_change, self.tol)
+                if self.early_stopping
+                else None
+            )
             common = dict(
-                n_records=len(X),
+                n_records=len(X_train),
                 weight_decay=self.weight_decay,
                 batch_size=self.batch_size,
                 verbose=self.verbose,
@@ -328,6 +400,7 @@ class TimesNetGenerator(BaseStationGenerator):
                 lr=self.lr,
                 seed=seed,
                 desc="pre-training",
+                early_stopping=stopper,
                 **common,
             )
             scale = self._latent_time_means(module, X_norm).std(dim=0, unbiased=False)
@@ -343,7 +416,11 @@ class TimesNetGenerator(BaseStationGenerator):
         return {
             "module_": module.eval(),
             "encoder_scale_": scale.cpu().numpy().astype(np.float32),
-            "history_": {"pretrain": pretrain, "noise": noise_losses},
+            "history_": {
+                "pretrain": pretrain,
+                "noise": noise_losses,
+                "validation": stopper.losses if stopper is not None else [],
+            },
         }
 
     def _latent_time_means(self, module, X_norm):
@@ -366,20 +443,26 @@ class TimesNetGenerator(BaseStationGenerator):
             yield normalize(x)
 
     def _encode_records(self, X, stations):
-        recon, mu, sigma, rms = [], [], [], []
+        recon, mu, sigma, rms, peak, onset = [], [], [], [], [], []
         with torch.no_grad():
             for x_norm, m, s in self._batches(X):
                 recon.append(self.module_.head(self.module_.encode(x_norm)).cpu())
                 mu.append(m.cpu())
                 sigma.append(s.cpu())
-                # The energy restore aims at the recorded signal's energy: an
+                # The energy and peak restores aim at the recorded signal: an
                 # imperfect decoder's reconstructions are weaker than that.
                 rms.append(x_norm.square().mean(dim=2).sqrt().cpu())
+                peak.append(x_norm.abs().amax(dim=2).cpu())
+                # Husid curve of the record in its units, over all channels.
+                husid = torch.cumsum((x_norm * s[..., None]).square().sum(dim=1), dim=1)
+                onset.append(torch.argmax((husid >= 0.05 * husid[:, -1:]).int(), dim=1).cpu())
         return {
             "recon": torch.cat(recon).numpy(),
             "mu": torch.cat(mu).numpy(),
             "sigma": torch.cat(sigma).numpy(),
             "rms": torch.cat(rms).numpy(),
+            "peak": torch.cat(peak).numpy(),
+            "onset": torch.cat(onset).numpy().astype(np.int64),
         }
 
     def encode(self, X):
@@ -472,19 +555,34 @@ class TimesNetGenerator(BaseStationGenerator):
         n_records = len(entry["recon"])
         weight = self.module_.projection.weight.detach().cpu().numpy()
         out = np.empty((n_samples, self.n_channels_, self.n_times_), dtype=np.float32)
-        for start in range(0, n_samples, _SAMPLE_CHUNK):
-            stop = min(start + _SAMPLE_CHUNK, n_samples)
+        for start in range(0, n_samples, _CHUNK_RECORDS):
+            stop = min(start + _CHUNK_RECORDS, n_samples)
             indices, weights, noise = self._draw_mixtures(n_records, stop - start, rng)
-            out[start:stop] = self._mix(entry, indices, weights, noise, weight)
+            onsets = None
+            if self.align_onsets:
+                onsets = entry["onset"][rng.randint(n_records, size=stop - start)]
+            out[start:stop] = self._mix(entry, indices, weights, noise, weight, onsets)
         return out
 
-    def _mix(self, entry, indices, weights, noise, projection_weight):
-        """Decode mixtures of bank records; see :meth:`_draw_mixtures`."""
+    def _mix(self, entry, indices, weights, noise, projection_weight, onsets=None):
+        """Decode mixtures of bank records; see :meth:`_draw_mixtures`.
+
+        ``onsets`` (n_samples,), when given, is the sample at which every
+        component of a mixture is shifted to start (``align_onsets``).
+        """
         w32 = weights.astype(np.float32)
-        mixed = w32[:, 0, None, None] * entry["recon"][indices[:, 0]]
-        for j in range(1, indices.shape[1]):
-            mixed += w32[:, j, None, None] * entry["recon"][indices[:, j]]
-        if self.restore_energy:
+        mixed = np.zeros((len(indices),) + entry["recon"].shape[1:], dtype=np.float32)
+        for j in range(indices.shape[1]):
+            component = entry["recon"][indices[:, j]]
+            if onsets is not None:
+                component = _shift(component, onsets - entry["onset"][indices[:, j]])
+            mixed += w32[:, j, None, None] * component
+        if self.restore_peak:
+            target = np.exp(np.einsum("sk,skc->sc", weights, np.log(entry["peak"][indices])))
+            actual = np.max(np.abs(mixed), axis=2)
+            gain = np.divide(target, actual, out=np.ones_like(target), where=actual > 0)
+            mixed *= gain.astype(np.float32)[..., None]
+        elif self.restore_energy:
             target = np.sqrt(np.einsum("sk,skc->sc", weights, entry["rms"][indices] ** 2))
             actual = np.sqrt(np.mean(np.square(mixed), axis=2))
             gain = np.divide(target, actual, out=np.ones_like(target), where=actual > 0)
@@ -500,3 +598,24 @@ class TimesNetGenerator(BaseStationGenerator):
         mixed *= sigma.astype(np.float32)[..., None]
         mixed += mu.astype(np.float32)[..., None]
         return mixed
+
+
+def _shift(records, shifts):
+    """Delay each record by ``shifts`` samples (negative: advance), zero-filled.
+
+    Parameters
+    ----------
+    records : ndarray of shape (n_records, n_channels, n_times)
+    shifts : ndarray of shape (n_records,), int
+
+    Returns
+    -------
+    shifted : ndarray of shape (n_records, n_channels, n_times)
+        ``shifted[i, :, t] = records[i, :, t - shifts[i]]`` where that sample
+        exists, else 0.
+    """
+    n_times = records.shape[-1]
+    source = np.arange(n_times)[None, :] - np.asarray(shifts)[:, None]
+    inside = (source >= 0) & (source < n_times)
+    gathered = np.take_along_axis(records, np.clip(source, 0, n_times - 1)[:, None, :], axis=2)
+    return gathered * inside[:, None, :]

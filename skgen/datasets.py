@@ -87,6 +87,28 @@ REGIONS = {
         "magnitude_range": (3.5, 5.5),
         "distance_range": (20.0, 150.0),
     },
+    "C": {
+        "description": (
+            "Hard-rock shield: representative values for a stable craton with "
+            "hard-rock sites (not calibrated to one data set): very low kappa, "
+            "high Q with weak frequency dependence, trilinear spreading with a "
+            "Moho-bounce plateau, larger events recorded at long distances, "
+            "path durations of Boore and Thompson 2015."
+        ),
+        "stress_drop": 120.0,
+        "kappa": 0.005,
+        "q0": 1000.0,
+        "eta": 0.3,
+        "beta": 3.7,
+        "alpha": 6.4,
+        "density": 2.8,
+        "spreading_hinges": (1.0, 70.0, 140.0),
+        "spreading_exponents": (-1.3, 0.2, -0.5),
+        "duration_distances": (0.0, 15.0, 35.0, 50.0, 125.0, 200.0, 392.0),
+        "duration_values": (0.0, 2.6, 17.5, 25.1, 25.1, 28.5, 46.0),
+        "magnitude_range": (5.0, 6.5),
+        "distance_range": (60.0, 200.0),
+    },
 }
 """Source and path presets of :func:`make_strong_motion`, by region name.
 
@@ -359,7 +381,7 @@ def make_strong_motion(
         Number of records simulated for each station.
     region : str, default="A"
         Source and path preset, a key of :data:`REGIONS` ("A" active crust,
-        "B" stable continent). Station labels start with the region name.
+        "B" stable continent, "C" hard-rock shield). Station labels start with the region name.
     n_times : int, default=6000
         Samples per record, at least 64.
     fs : float, default=100.0

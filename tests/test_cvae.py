@@ -198,8 +198,9 @@ def test_fit_attributes_and_sample_shapes(fitted):
     gen, X, stations = fitted
     assert gen.station_index_ == {"S0": 0, "S1": 1}
     assert gen.n_times_ == 400 and gen.n_channels_ == 3
-    assert set(gen.history_) == {"loss", "reconstruction", "kl"}
-    assert all(len(v) == TINY["epochs"] for v in gen.history_.values())
+    assert set(gen.history_) == {"loss", "reconstruction", "kl", "validation"}
+    assert gen.history_["validation"] == []  # no early stopping by default
+    assert all(len(gen.history_[key]) == TINY["epochs"] for key in ("loss", "reconstruction", "kl"))
     np.testing.assert_allclose(
         gen.history_["loss"],
         np.add(gen.history_["reconstruction"], gen.beta * np.array(gen.history_["kl"])),
@@ -399,3 +400,33 @@ def test_interrupted_fit_resumes_from_checkpoint(tmp_path, monkeypatch):
         torch.testing.assert_close(a, b, rtol=0, atol=0, msg=name)
     assert gen.history_["loss"] == reference.history_["loss"]
     assert np.isnan(gen.history_["kl"][0]) and not np.isnan(gen.history_["kl"][1])
+
+
+def test_early_stopping_stops_on_a_plateau_and_is_seeded():
+    X, stations = _records(n_stations=2, per_station=5)
+    params = dict(TINY, epochs=40, early_stopping=True, validation_fraction=0.2)
+    # A tolerance far above any possible improvement: a plateau from epoch 1.
+    params.update(n_iter_no_change=3, tol=1e3, random_state=0)
+    gen = SpectrogramCVAEGenerator(**params).fit(X, stations)
+    assert len(gen.history_["validation"]) == len(gen.history_["loss"]) == 4
+    assert np.all(np.isfinite(gen.history_["validation"]))
+    again = SpectrogramCVAEGenerator(**params).fit(X, stations)
+    assert again.history_["validation"] == gen.history_["validation"]
+    assert again.history_["loss"] == gen.history_["loss"]
+    # Held-out records are still in the bank.
+    assert sum(len(entry["mean"]) for entry in gen.bank_.values()) == 10
+
+
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"early_stopping": 1}, TypeError, "early_stopping must be True or False"),
+        ({"validation_fraction": 1.5}, ValueError, "validation_fraction == 1.5, must be < 1"),
+        ({"n_iter_no_change": 2.5}, TypeError, "n_iter_no_change must be an instance of int"),
+        ({"tol": float("nan")}, ValueError, "tol must be finite"),
+    ],
+)
+def test_early_stopping_parameters_are_checked(params, error, match):
+    X, stations = _records()
+    with pytest.raises(error, match=match):
+        SpectrogramCVAEGenerator(**{**TINY, **params}).fit(X, stations)

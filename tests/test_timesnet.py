@@ -11,7 +11,7 @@ import torch
 from sklearn.base import clone
 
 from skgen._persistence import load
-from skgen._timesnet import TimesNetGenerator
+from skgen._timesnet import TimesNetGenerator, _shift
 from skgen.nn.timesnet import Inception, TimesNet, dominant_periods, normalize
 
 N_TIMES = 64
@@ -343,6 +343,14 @@ def test_input_errors(fitted):
         ({"sigma_mixing": "median"}, ValueError, "sigma_mixing must be"),
         ({"n_mix": 0}, ValueError, "n_mix == 0, must be >= 1"),
         ({"restore_energy": "yes"}, TypeError, "restore_energy must be True or False"),
+        ({"restore_peak": 1}, TypeError, "restore_peak must be True or False"),
+        ({"align_onsets": None}, TypeError, "align_onsets must be True or False"),
+        ({"spectral_loss": -0.1}, ValueError, "spectral_loss == -0.1, must be >= 0"),
+        ({"early_stopping": "yes"}, TypeError, "early_stopping must be True or False"),
+        ({"validation_fraction": 1.0}, ValueError, "validation_fraction == 1.0, must be < 1"),
+        ({"validation_fraction": 0}, ValueError, "validation_fraction == 0, must be > 0"),
+        ({"n_iter_no_change": 0}, ValueError, "n_iter_no_change == 0, must be >= 1"),
+        ({"tol": -1.0}, ValueError, "tol == -1.0, must be >= 0"),
         ({"device": "tpu"}, ValueError, "device must be"),
     ],
 )
@@ -451,3 +459,101 @@ def test_interrupted_fit_resumes_from_checkpoint(tmp_path, monkeypatch):
     np.testing.assert_array_equal(
         gen.sample(stations[0], 3, random_state=1), reference.sample(stations[0], 3, random_state=1)
     )
+
+
+# -- early stopping, spectral loss, onset alignment, peak restoring ---------
+def test_early_stopping_holds_out_records_and_is_seeded():
+    X, stations = _records(n_stations=3, per_station=4)
+    params = dict(TINY, epochs=30, noise_epochs=0, early_stopping=True, validation_fraction=0.25)
+    params.update(n_iter_no_change=2, tol=0.5, random_state=0)
+    gen = TimesNetGenerator(**params).fit(X, stations)
+    validation = gen.history_["validation"]
+    # A tolerance of 0.5 on a loss near 1 is a plateau after the first epoch:
+    # the first epoch is the best, two more without improvement stop it.
+    assert len(validation) == len(gen.history_["pretrain"]) == 3
+    assert all(np.isfinite(validation))
+    # The best epoch's weights are kept: re-evaluating the held-out loss on
+    # the fitted network gives the first epoch's value.
+    rows = np.sort(
+        np.random.RandomState(np.random.RandomState(0).randint(2**31)).permutation(12)[:3]
+    )
+    with torch.no_grad():
+        x_norm = normalize(torch.from_numpy(X[rows]))[0]
+        held_out = float(torch.mean((gen.module_.head(gen.module_.encode(x_norm)) - x_norm) ** 2))
+    assert held_out == pytest.approx(validation[0], rel=1e-5)
+    again = TimesNetGenerator(**params).fit(X, stations)
+    assert again.history_ == gen.history_
+    # Every record, held out or not, is in the bank.
+    assert sum(len(entry["recon"]) for entry in gen.bank_.values()) == 12
+    # Without early stopping there is no validation curve and every epoch runs.
+    plain = TimesNetGenerator(**TINY, random_state=0).fit(X, stations)
+    assert plain.history_["validation"] == [] and len(plain.history_["pretrain"]) == 2
+
+
+def test_early_stopping_needs_a_record_to_hold_out():
+    X, stations = _records(n_stations=1, per_station=1)
+    gen = TimesNetGenerator(**TINY, early_stopping=True)
+    with pytest.raises(ValueError, match="early_stopping needs at least 2 records"):
+        gen.fit(X, stations)
+
+
+def test_spectral_loss_changes_training_only_when_weighted():
+    X, stations = _records()
+    plain = TimesNetGenerator(**TINY, random_state=0).fit(X, stations)
+    zero = TimesNetGenerator(**TINY, spectral_loss=0.0, random_state=0).fit(X, stations)
+    weighted = TimesNetGenerator(**TINY, spectral_loss=1.0, random_state=0).fit(X, stations)
+    assert zero.history_ == plain.history_
+    # The weighted loss adds a positive term: its training loss is larger.
+    assert weighted.history_["pretrain"][0] > plain.history_["pretrain"][0]
+
+
+def test_shift_delays_and_advances_with_zero_fill():
+    records = np.arange(2 * 1 * 5, dtype=np.float32).reshape(2, 1, 5) + 1
+    shifted = _shift(records, np.array([2, -1]))
+    np.testing.assert_array_equal(shifted[0, 0], [0, 0, 1, 2, 3])
+    np.testing.assert_array_equal(shifted[1, 0], [7, 8, 9, 10, 0])
+
+
+def test_bank_onsets_are_husid_five_percent_points(fitted):
+    gen, X, stations = fitted
+    entry = gen.bank_["S0"]
+    centred = X[stations == "S0"] - X[stations == "S0"].mean(axis=2, keepdims=True)
+    husid = np.cumsum(np.sum(centred.astype(np.float64) ** 2, axis=1), axis=1)
+    expected = np.argmax(husid >= 0.05 * husid[:, -1:], axis=1)
+    assert np.all(np.abs(entry["onset"] - expected) <= 1)  # float32 round-off at the threshold
+    sigma = np.sqrt(X[stations == "S0"].var(axis=2) + 1e-5)
+    np.testing.assert_allclose(entry["peak"], np.abs(centred).max(axis=2) / sigma, rtol=1e-4)
+
+
+def test_align_onsets_moves_every_component_to_a_pool_onset(fitted):
+    gen, X, stations = fitted
+    gen = copy.deepcopy(gen).set_params(align_onsets=True, restore_energy=False, n_mix=1)
+    # A single-record station whose onset is known: a burst starting at 40.
+    burst = np.zeros((1, 3, N_TIMES), dtype=np.float32)
+    burst[0, :, 40:44] = [[1.0, -2.0, 2.0, -1.0]] * 3
+    other = np.zeros_like(burst)
+    other[0, :, 10:14] = [[1.0, -2.0, 2.0, -1.0]] * 3
+    gen.add_stations(np.concatenate([burst, other]), ["TWO", "TWO"])
+    onsets = gen.bank_["TWO"]["onset"]
+    assert onsets.tolist() == [40, 10]
+    samples = gen.sample("TWO", n_samples=20, random_state=0)
+    # Each sample is one record (n_mix=1) moved to one of the two onsets:
+    # its strongest sample sits near 41 or 11, never elsewhere, and both occur.
+    peaks = np.abs(samples - samples.mean(axis=2, keepdims=True)).sum(axis=1).argmax(axis=1)
+    near = np.minimum(np.abs(peaks - 41), np.abs(peaks - 11))
+    assert np.all(near <= 3)
+    assert np.any(peaks < 25) and np.any(peaks > 25)
+
+
+def test_restore_peak_sets_weighted_geometric_mean_peak(fitted):
+    gen, X, stations = fitted
+    gen = copy.copy(gen).set_params(restore_peak=True, n_mix=3, sigma_mixing="geometric")
+    X_s = X[stations == "S1"]
+    samples = gen.sample("S1", n_samples=5, random_state=4)
+    indices, weights, _ = gen._draw_mixtures(len(X_s), 5, np.random.RandomState(4))
+    mu = X_s.mean(axis=2)
+    record_peak = np.abs(X_s - mu[..., None]).max(axis=2)
+    mu_mixed = np.einsum("sk,skc->sc", weights, mu[indices])
+    expected = np.exp(np.einsum("sk,skc->sc", weights, np.log(record_peak[indices])))
+    measured = np.abs(samples - mu_mixed[..., None]).max(axis=2)
+    np.testing.assert_allclose(measured, expected, rtol=1e-3)

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from skgen._torch_utils import torch_seed
-from skgen.nn._training import Checkpoint, train_epochs
+from skgen.nn._training import Checkpoint, EarlyStopping, train_epochs
 
 DATA = torch.from_numpy(np.random.default_rng(0).standard_normal((24, 6)).astype(np.float32))
 
@@ -91,3 +91,72 @@ def test_zero_epochs_trains_nothing():
     )
     assert all(torch.equal(p, q) for p, q in zip(before, module.parameters()))
     assert not module.training
+
+
+def test_early_stopping_stops_on_a_plateau_and_restores_the_best_epoch():
+    # A validation curve that improves for three epochs, then plateaus.
+    curve = iter([1.0, 0.5, 0.4, 0.41, 0.40, 0.45, 0.3, 0.2])
+    snapshots = []
+
+    def validation_loss():
+        snapshots.append(module[0].weight.detach().clone())
+        return next(curve)
+
+    with torch_seed(0):
+        module = _module()
+        stopper = EarlyStopping(validation_loss, n_iter_no_change=3, tol=0.01)
+        losses = train_epochs(
+            module,
+            lambda idx: torch.mean((module(DATA[idx]) - DATA[idx]) ** 2),
+            len(DATA),
+            epochs=20,
+            lr=1e-2,
+            weight_decay=0.0,
+            batch_size=8,
+            seed=0,
+            early_stopping=stopper,
+        )
+    # 0.41 and 0.40 do not beat 0.4 by 0.01; 0.45 is the third miss.
+    assert stopper.losses == [1.0, 0.5, 0.4, 0.41, 0.40, 0.45]
+    assert len(losses) == 6 and stopper.best_epoch == 2 and stopper.stopped
+    assert torch.equal(module[0].weight, snapshots[2])
+
+
+def test_early_stopping_resumes_from_checkpoint(tmp_path):
+    def run(fail_at=None):
+        calls = {"n": 0}
+        with torch_seed(0):
+            module = _module()
+
+            def batch_loss(idx):
+                calls["n"] += 1
+                if calls["n"] == fail_at:
+                    raise KeyboardInterrupt
+                return torch.mean((module(DATA[idx]) - DATA[idx]) ** 2)
+
+            def validation_loss():
+                return float(torch.mean((module(DATA[:8]) - DATA[:8]) ** 2))
+
+            stopper = EarlyStopping(validation_loss, n_iter_no_change=2, tol=0.0)
+            losses = train_epochs(
+                module,
+                batch_loss,
+                len(DATA),
+                epochs=6,
+                lr=1e-2,
+                weight_decay=0.0,
+                batch_size=8,
+                seed=1,
+                checkpoint=Checkpoint(tmp_path / "ckpt", "fp"),
+                early_stopping=stopper,
+            )
+        return module, losses, stopper.losses
+
+    reference = run()
+    (tmp_path / "ckpt").unlink()
+    with pytest.raises(KeyboardInterrupt):
+        run(fail_at=8)  # in the third epoch
+    resumed = run()
+    assert resumed[1] == reference[1] and resumed[2] == reference[2]
+    for p, q in zip(resumed[0].parameters(), reference[0].parameters()):
+        assert torch.equal(p, q)

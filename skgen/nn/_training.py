@@ -2,6 +2,7 @@
 
 AdamW, a cosine learning-rate schedule over all steps, gradient-norm
 clipping, a tqdm progress bar per phase showing the running loss, and
+optional early stopping on held-out records (:class:`EarlyStopping`), and
 optional per-epoch checkpoints from which an interrupted fit resumes to the
 same result as an uninterrupted one. Under ``torchrun`` the same loop trains
 data-parallel with ``DistributedDataParallel`` (see :func:`train_epochs`).
@@ -20,7 +21,7 @@ from tqdm.auto import tqdm
 from .._distributed import all_reduce_sum, broadcast_object, is_main_process, rank, world_size
 from .._torch_utils import atomic_torch_save
 
-__all__ = ["Checkpoint", "train_epochs"]
+__all__ = ["Checkpoint", "EarlyStopping", "train_epochs"]
 
 
 class Checkpoint:
@@ -82,6 +83,76 @@ class Checkpoint:
         )
 
 
+class EarlyStopping:
+    """Stop training when a held-out loss stops improving (scikit-learn's idiom).
+
+    After every epoch :func:`train_epochs` evaluates ``validation_loss`` (in
+    eval mode, without gradients); training stops once it has not improved
+    by at least ``tol`` for ``n_iter_no_change`` consecutive epochs, and the
+    weights of the best epoch are restored, as ``MLPRegressor`` does with
+    ``early_stopping=True``.
+
+    Parameters
+    ----------
+    validation_loss : callable
+        ``validation_loss() -> float``: the loss of the held-out records.
+    n_iter_no_change : int
+        Epochs without improvement before stopping.
+    tol : float
+        Smallest decrease of the validation loss that counts as improvement.
+
+    Attributes
+    ----------
+    losses : list of float
+        Validation loss after each epoch.
+    best_epoch : int or None
+        Index of the epoch with the lowest validation loss.
+    """
+
+    def __init__(self, validation_loss, n_iter_no_change, tol):
+        self.validation_loss = validation_loss
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.losses = []
+        self.best_epoch = None
+        self._best_state = None
+
+    def update(self, module):
+        """Record this epoch's validation loss; True when training should stop."""
+        with torch.no_grad():
+            loss = float(self.validation_loss())
+        self.losses.append(loss)
+        best = self.losses[self.best_epoch] if self.best_epoch is not None else np.inf
+        if loss < best - self.tol:
+            self.best_epoch = len(self.losses) - 1
+            self._best_state = copy.deepcopy(module.state_dict())
+        return self.stopped
+
+    @property
+    def stopped(self):
+        """True once ``n_iter_no_change`` epochs have passed without improvement."""
+        if self.best_epoch is None:
+            return False
+        return len(self.losses) - 1 - self.best_epoch >= self.n_iter_no_change
+
+    def restore(self, module):
+        """Load the weights of the best epoch into ``module``."""
+        if self._best_state is not None:
+            module.load_state_dict(self._best_state)
+
+    def state_dict(self):
+        return {
+            "losses": list(self.losses),
+            "best_epoch": self.best_epoch,
+            "best_state": copy.deepcopy(self._best_state),
+        }
+
+    def load_state_dict(self, state):
+        self.losses = list(state["losses"])
+        self.best_epoch = state["best_epoch"]
+        self._best_state = state["best_state"]
+
+
 class _BatchLoss(torch.nn.Module):
     """``batch_loss`` as the forward pass of a module that owns the network.
 
@@ -114,6 +185,7 @@ def train_epochs(
     clip_norm=1.0,
     cosine=True,
     checkpoint=None,
+    early_stopping=None,
 ):
     """Train ``module`` for ``epochs`` passes over ``n_records`` records.
 
@@ -147,11 +219,17 @@ def train_epochs(
         Save the state after every epoch under the phase name ``desc``, and
         resume from it: epochs already done are not run again. Rank 0 reads
         and writes the file; the other ranks receive its state.
+    early_stopping : EarlyStopping or None
+        Evaluated after every epoch; stops before ``epochs`` once the
+        held-out loss stops improving and restores the best epoch's weights.
+        Its ``losses`` hold the validation curve. Every process evaluates
+        the same held-out records, so all stop together.
 
     Returns
     -------
     losses : list of float
-        Mean training loss of each epoch, over all processes.
+        Mean training loss of each epoch, over all processes (fewer than
+        ``epochs`` when stopped early).
 
     Raises
     ------
@@ -210,6 +288,8 @@ def train_epochs(
                 scheduler.load_state_dict(saved["scheduler"])
             torch.set_rng_state(saved["torch_rng"])
             losses = list(saved["losses"])
+            if early_stopping is not None:
+                early_stopping.load_state_dict(saved["early_stopping"])
     step = _BatchLoss(module, batch_loss)
     if world > 1:
         step = DistributedDataParallel(step)
@@ -223,8 +303,11 @@ def train_epochs(
         initial=len(losses),
         total=epochs,
     )
+    stopped = early_stopping is not None and early_stopping.stopped
     try:
         for epoch in bar:
+            if stopped:
+                break
             sampler.set_epoch(epoch)
             total, seen = 0.0, 0
             for batch in batches:
@@ -247,6 +330,10 @@ def train_epochs(
             total, seen = all_reduce_sum([total, seen]).tolist()
             losses.append(total / seen)
             bar.set_postfix(loss=f"{losses[-1]:.4g}")
+            if early_stopping is not None:
+                step.eval()
+                stopped = early_stopping.update(module)
+                step.train()
             if checkpoint is not None and is_main_process():
                 # Copies: state dicts alias live tensors that later epochs
                 # (and later phases) keep changing.
@@ -259,10 +346,15 @@ def train_epochs(
                             "scheduler": scheduler.state_dict() if scheduler is not None else None,
                             "torch_rng": torch.get_rng_state(),
                             "losses": list(losses),
+                            "early_stopping": (
+                                early_stopping.state_dict() if early_stopping is not None else None
+                            ),
                         }
                     ),
                 )
     finally:
         bar.close()
         module.eval()
+    if early_stopping is not None:
+        early_stopping.restore(module)
     return losses
