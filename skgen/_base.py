@@ -295,7 +295,7 @@ class BaseStationGenerator(BaseEstimator):
         return np.array(list(self.bank_), dtype=object)
 
     # -- generation ------------------------------------------------------
-    def sample(self, station, n_samples=1, *, magnitude=None, distance=None, random_state=None):
+    def sample(self, station, n_samples=1, random_state=None, *, magnitude=None, distance=None):
         """Generate new records for one station, optionally for a scenario.
 
         Parameters
@@ -304,6 +304,8 @@ class BaseStationGenerator(BaseEstimator):
             A station of the bank (``stations_``).
         n_samples : int, default=1
             Number of records to generate.
+        random_state : int, RandomState instance or None, default=None
+            Seed of the draws; the same seed gives the same records.
         magnitude, distance : float, default=None
             Target scenario: moment magnitude and hypocentral distance (km),
             both or neither. The station's records near the scenario are
@@ -311,8 +313,6 @@ class BaseStationGenerator(BaseEstimator):
             ground-motion model (docs/scenario.rst); needs the station's
             records registered with their magnitude and distance. Without a
             scenario the station's records are drawn as before.
-        random_state : int, RandomState instance or None, default=None
-            Seed of the draws; the same seed gives the same records.
 
         Returns
         -------
