@@ -284,7 +284,13 @@ class BaseStationGenerator(BaseEstimator):
             rows = np.flatnonzero(stations == label)
             new = {key: value[rows] for key, value in encoded.items()}
             if label in bank:
-                new = {key: np.concatenate([bank[label][key], value]) for key, value in new.items()}
+                old = dict(bank[label])
+                n_old = len(next(iter(old.values())))
+                for key in new.keys() - old.keys():
+                    # Entries of model files from before scenarios lack
+                    # their keys: those records have no known event (NaN).
+                    old[key] = np.full((n_old,) + new[key].shape[1:], np.nan, new[key].dtype)
+                new = {key: np.concatenate([old[key], value]) for key, value in new.items()}
             bank[label] = new
         return bank
 

@@ -305,3 +305,21 @@ def test_scenario_errors_with_a_replaying_generator(resampling_generator):
     np.testing.assert_array_equal(again.conditioned, errors.conditioned)
     with pytest.raises(ValueError, match="magnitude and distance"):
         scenario_errors(gen, d.X, d.stations, None, None)
+
+
+def test_bank_without_scenario_keys_gains_them(data, fitted):
+    # A model file saved before scenarios existed has no such keys.
+    station = data.stations[0]
+    rows = np.flatnonzero(data.stations == station)
+    gen = fitted.with_bank(data.X[rows[:4]], data.stations[rows[:4]])
+    for key in ("magnitude", "distance", "log_fas"):
+        del gen.bank_[station][key]
+    gen.add_stations(
+        data.X[rows[4:]],
+        data.stations[rows[4:]],
+        magnitude=data.magnitude[rows[4:]],
+        distance=data.distance[rows[4:]],
+    )
+    np.testing.assert_array_equal(gen.bank_[station]["magnitude"][:4], np.nan)
+    np.testing.assert_array_equal(gen.bank_[station]["magnitude"][4:], data.magnitude[rows[4:]])
+    assert gen.bank_[station]["log_fas"].shape[0] == 8
