@@ -15,7 +15,8 @@ its sampler needs (the *station bank*). Subclasses provide three hooks:
     Draw new records from one station's bank entry.
 ``_generate_near(entry, n_samples, rng, scenario)`` (optional)
     Draw records that favour the entry's records near a target scenario and
-    return them with the scenario each was drawn from (see
+    return them with the scenario each was drawn from (and the spectrum each
+    should have, if known) (see
     :meth:`BaseStationGenerator._generate_near`); the base class then scales
     them to the target with the bank's ground-motion model.
 ``_build_module() -> torch.nn.Module``
@@ -44,6 +45,7 @@ from ._scenario import (
     check_scenario,
     log_fourier_amplitude,
     model_frequencies,
+    spectral_correction,
     warn_outside_pool,
 )
 from ._torch_utils import resolve_device, usable_device
@@ -353,9 +355,15 @@ class BaseStationGenerator(BaseEstimator):
             )
         warn_outside_pool(label, entry["magnitude"], entry["distance"], scenario)
         model = self.ground_motion_model()
-        X, source_magnitude, source_distance = self._generate_near(entry, n_samples, rng, scenario)
+        X, source_magnitude, source_distance, intended = self._generate_near(
+            entry, n_samples, rng, scenario
+        )
         log_gain = model.log_gain(source_magnitude, source_distance, *scenario)
         frequencies = model_frequencies(self.fs, self.n_times_)
+        if intended is not None:
+            log_gain += spectral_correction(
+                intended, log_fourier_amplitude(X, self.fs, frequencies)
+            )
         return apply_fourier_gain(X, self.fs, frequencies, log_gain.astype(np.float32))
 
     def _generate_near(self, entry, n_samples, rng, scenario):
@@ -371,11 +379,17 @@ class BaseStationGenerator(BaseEstimator):
         X : ndarray of shape (n_samples, n_channels, n_times)
         magnitude, distance : ndarray of shape (n_samples,)
             The scenario each record stands for.
+        intended : ndarray of shape (n_samples, n_channels, n_frequencies) or None
+            The log Fourier amplitude each record should have at its own
+            scenario (``log_fourier_amplitude`` on the model's frequencies),
+            when the generator knows it: the gain then also corrects the
+            record towards it (:func:`skgen._scenario.spectral_correction`).
+            None here.
         """
         X = self._generate(entry, n_samples, rng)
         magnitude = np.full(n_samples, np.mean(entry["magnitude"]))
         distance = np.full(n_samples, np.exp(np.mean(np.log(entry["distance"]))))
-        return X, magnitude, distance
+        return X, magnitude, distance, None
 
     def ground_motion_model(self):
         """The ground-motion model of the bank's records with a scenario.

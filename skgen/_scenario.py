@@ -34,6 +34,7 @@ __all__ = [
     "kernel_log_weights",
     "log_fourier_amplitude",
     "model_frequencies",
+    "spectral_correction",
     "warn_outside_pool",
 ]
 
@@ -43,6 +44,10 @@ _N_FREQUENCIES = 24
 # Konno-Ohmachi coefficient of the spectra the model is fitted to: smoother
 # than the HVSR's 40, so the regression coefficients vary smoothly.
 _SMOOTHING = 20.0
+# Largest correction of a generated record's spectrum towards its records'
+# (a factor of 4 either way): a decoder that lost a band is not asked to
+# create it from its noise.
+_MAX_CORRECTION = np.log(4.0)
 # Floor of a smoothed amplitude relative to the record's largest, so that a
 # band with no energy (a filtered record) gives a finite logarithm.
 _FLOOR = 1e-10
@@ -378,6 +383,34 @@ class GroundMotionModel:
         dm, dr = np.broadcast_arrays(np.atleast_1d(dm), np.atleast_1d(dr))
         extra = (None,) * (self.coef_.ndim - 1)
         return dm[(...,) + extra] * self.coef_[0] + dr[(...,) + extra] * self.coef_[1]
+
+
+def spectral_correction(intended, actual):
+    """Log gain that brings generated records' spectra to the intended ones.
+
+    A mix of a station's records should have the weighted mean log Fourier
+    amplitude of those records; a decoder's reconstructions are smoother
+    and weaker in places (docs/scenario.rst). The correction is the
+    difference of the two smoothed log spectra, clipped to a factor of 4
+    either way.
+
+    Parameters
+    ----------
+    intended, actual : ndarray of shape (n_records, n_channels, n_frequencies)
+        Natural logs of smoothed Fourier amplitudes
+        (:func:`log_fourier_amplitude`).
+
+    Returns
+    -------
+    log_gain : ndarray of shape (n_records, n_channels, n_frequencies)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> spectral_correction(np.zeros((1, 1, 3)), np.log([[[0.5, 1.0, 100.0]]])).round(3)
+    array([[[ 0.693,  0.   , -1.386]]])
+    """
+    return np.clip(intended - actual, -_MAX_CORRECTION, _MAX_CORRECTION)
 
 
 def apply_fourier_gain(X, fs, frequencies, log_gain):

@@ -586,10 +586,12 @@ class TimesNetGenerator(BaseStationGenerator):
         )
         X, indices, weights = self._generate_mixes(entry, n_samples, rng, log_weights)
         # The mix stands for the weighted mean event (geometric in distance,
-        # as sigma is mixed geometrically).
+        # as sigma is mixed geometrically) and should have the weighted mean
+        # log spectrum of its records.
         magnitude = np.einsum("sk,sk->s", weights, entry["magnitude"][indices])
         distance = np.exp(np.einsum("sk,sk->s", weights, np.log(entry["distance"][indices])))
-        return X, magnitude, distance
+        intended = np.einsum("sk,skcf->scf", weights, entry["log_fas"][indices])
+        return X, magnitude, distance, intended
 
     def _generate_mixes(self, entry, n_samples, rng, log_weights=None):
         """Generated records with the indices and weights of their mixes."""
