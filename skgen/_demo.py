@@ -339,8 +339,10 @@ def run_demo(out="skgen-demo", quick=False, random_state=0):
     # comparison's first split, instead of generating again.
     cache = ProtocolCache()
     print(f"\n== comparing the models over {config['n_repeats']} splits and seeds")
+    start = time.perf_counter()
     comparison = _compare(models, X, stations, _COMPARED, config["n_repeats"], random_state, cache)
     print(comparison)
+    print(f"compared in {time.perf_counter() - start:.1f} s")
     results, images = {}, {}
     for name, model in models.items():
         print(f"\n== {name}")
