@@ -251,7 +251,8 @@ def model_frequencies(fs, n_times):
     """Centre frequencies (Hz) of the ground-motion model for a record layout.
 
     24 log-spaced frequencies from ``max(0.1, 2 fs / n_times)`` (a record
-    holds at least two periods) to ``0.45 fs`` (below an anti-alias filter).
+    holds at least two periods; at most ``0.1 fs`` for very short records)
+    to ``0.45 fs`` (below an anti-alias filter).
 
     Examples
     --------
@@ -259,7 +260,7 @@ def model_frequencies(fs, n_times):
     >>> len(f), float(f[0]), float(f[-1])
     (24, 0.1, 45.0)
     """
-    low = max(0.1, 2.0 * fs / n_times)
+    low = min(max(0.1, 2.0 * fs / n_times), 0.1 * fs)
     return np.geomspace(low, 0.45 * fs, _N_FREQUENCIES)
 
 
@@ -279,6 +280,9 @@ def log_fourier_amplitude(X, fs, frequencies):
         ``ln`` of the Konno-Ohmachi smoothed amplitude (m/s), floored at
         1e-10 of the channel's largest.
     """
+    if X.shape[-1] < 2:
+        # A single sample has no spectrum: zeros, so no scaling is derived.
+        return np.zeros(X.shape[:-1] + (len(frequencies),), dtype=np.float32)
     _, fas = fourier_amplitude(X, fs, centers=frequencies, bandwidth=_SMOOTHING)
     floor = _FLOOR * np.max(fas, axis=-1, keepdims=True) + np.finfo(np.float64).tiny
     return np.log(np.maximum(fas, floor)).astype(np.float32)
