@@ -46,8 +46,11 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="a tiny run, seconds")
     parser.add_argument("--out", help="folder for the figure (default: a temp folder)")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--epochs", type=int, help="pre-training epochs (default: the model's)")
     args = parser.parse_args(argv)
     config = QUICK if args.quick else FULL
+    if args.epochs is not None:
+        config = dict(config, model=dict(config["model"], epochs=args.epochs))
     out = Path(args.out or tempfile.mkdtemp(prefix="skgen-scenario-"))
     out.mkdir(parents=True, exist_ok=True)
 

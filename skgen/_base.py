@@ -347,6 +347,8 @@ class BaseStationGenerator(BaseEstimator):
         entry = self.bank_[label]
         if scenario is None:
             return self._generate(entry, n_samples, rng)
+        if getattr(self, "fs", None) is None:
+            raise ValueError("Scenario sampling needs the sampling rate: set fs.")
         if "magnitude" not in entry or np.isnan(entry["magnitude"]).any():
             raise ValueError(
                 f"Station {label!r} has records without magnitude and distance; register "

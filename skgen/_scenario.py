@@ -252,7 +252,7 @@ def model_frequencies(fs, n_times):
 
     24 log-spaced frequencies from ``max(0.1, 2 fs / n_times)`` (a record
     holds at least two periods; at most ``0.1 fs`` for very short records)
-    to ``0.45 fs`` (below an anti-alias filter).
+    to ``0.45 fs`` (below an anti-alias filter); None when ``fs`` is None.
 
     Examples
     --------
@@ -260,6 +260,8 @@ def model_frequencies(fs, n_times):
     >>> len(f), float(f[0]), float(f[-1])
     (24, 0.1, 45.0)
     """
+    if fs is None:
+        return None
     low = min(max(0.1, 2.0 * fs / n_times), 0.1 * fs)
     return np.geomspace(low, 0.45 * fs, _N_FREQUENCIES)
 
@@ -271,8 +273,9 @@ def log_fourier_amplitude(X, fs, frequencies):
     ----------
     X : ndarray of shape (n_records, n_channels, n_times)
         Accelerations in m/s^2.
-    fs : float
-    frequencies : ndarray of shape (n_frequencies,)
+    fs : float or None
+        None (a generator without a sampling rate) gives NaN.
+    frequencies : ndarray of shape (n_frequencies,) or None
 
     Returns
     -------
@@ -280,6 +283,9 @@ def log_fourier_amplitude(X, fs, frequencies):
         ``ln`` of the Konno-Ohmachi smoothed amplitude (m/s), floored at
         1e-10 of the channel's largest.
     """
+    if fs is None:
+        # Without a sampling rate there is no spectrum (and no scenario).
+        return np.full(X.shape[:-1] + (_N_FREQUENCIES,), np.nan, dtype=np.float32)
     if X.shape[-1] < 2:
         # A single sample has no spectrum: zeros, so no scaling is derived.
         return np.zeros(X.shape[:-1] + (len(frequencies),), dtype=np.float32)
