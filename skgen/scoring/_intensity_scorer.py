@@ -8,7 +8,7 @@ the protocol every scorer shares (:mod:`._protocol`). See
 docs/scoring.rst, "Intensity measures".
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -40,6 +40,9 @@ class _Run:
     real: dict
     generated: dict
     c2st_seed: int
+    # novelty values, computed once per run for the score, the ceiling and
+    # the report's table
+    novelty: dict = field(default_factory=dict)
 
     @property
     def labels(self):
@@ -349,20 +352,25 @@ class IntensityMeasureScorer(BaseEstimator):
     def _novelty(self, run):
         """Per station, max cross-correlation of each generated record with
         the station's pool."""
-        split, X = run.protocol.split, run.protocol.X
-        return [
-            max_cross_correlation(g, X[split.pool[label]])
-            for label, g in zip(split.labels, run.protocol.generated)
-        ]
+        if "generated" not in run.novelty:
+            split, X = run.protocol.split, run.protocol.X
+            run.novelty["generated"] = [
+                max_cross_correlation(g, X[split.pool[label]])
+                for label, g in zip(split.labels, run.protocol.generated)
+            ]
+        return run.novelty["generated"]
 
     def _real_novelty(self, run):
         """Station -> the same for its held-out records against its pool
         (one random half against the other with reference_split=None)."""
-        X = run.protocol.X
-        first, second, labels = self._ceiling_rows(run)
-        return {
-            label: max_cross_correlation(X[a], X[b]) for label, a, b in zip(labels, first, second)
-        }
+        if "real" not in run.novelty:
+            X = run.protocol.X
+            first, second, labels = self._ceiling_rows(run)
+            run.novelty["real"] = {
+                label: max_cross_correlation(X[a], X[b])
+                for label, a, b in zip(labels, first, second)
+            }
+        return run.novelty["real"]
 
     def _ceiling_rows(self, run):
         # The halves of reference_split=None are drawn once per run, from a
