@@ -172,6 +172,11 @@ def time_to_quality(name, config, X, epochs):
         nmse = float(torch.mean(((recon - torch.from_numpy(X)) / sigma[..., None]) ** 2))
         ratio = float(np.median(pga(recon.numpy()) / pga(X)))
         rows.append((len(rows) + 1, clock["train"], nmse, ratio))
+        print(
+            f"      {name} epoch {len(rows):3d} {clock['train']:6.0f} s  NMSE {nmse:.4f}  "
+            f"PGA ratio {ratio:.2f}",
+            flush=True,
+        )
         if clock["met"] is None and nmse <= TARGET_NMSE and TARGET_PGA[0] <= ratio <= TARGET_PGA[1]:
             clock["met"] = (len(rows), clock["train"])
         clock["since"] = time.perf_counter()
@@ -205,8 +210,6 @@ def time_to_quality(name, config, X, epochs):
         f"  {name:<10} {config}: after {last[0]} epochs ({last[1]:.0f} s) "
         f"NMSE {last[2]:.4f}, PGA ratio {last[3]:.2f}; {met}"
     )
-    for epoch, seconds, nmse, ratio in rows[4::5]:
-        print(f"      epoch {epoch:3d} {seconds:6.0f} s  NMSE {nmse:.4f}  PGA ratio {ratio:.2f}")
 
 
 def main():

@@ -37,6 +37,7 @@ import json
 import time
 
 import numpy as np
+import torch
 from scipy.fft import next_fast_len
 
 from skgen import HVSRAlignmentScorer, TimesNetGenerator, make_strong_motion
@@ -61,6 +62,8 @@ VARIANTS = {
     "aligned": {"align_onsets": True},
     "peak": {"restore_peak": True},
     "aligned+peak": {"align_onsets": True, "restore_peak": True},
+    "spectrum": {"restore_spectrum": True},
+    "aligned+spectrum": {"align_onsets": True, "restore_spectrum": True},
 }
 
 
@@ -193,7 +196,10 @@ def main():
     parser.add_argument("--variants", nargs="+", default=["default"], choices=sorted(VARIANTS))
     parser.add_argument("--params", nargs="*", default=[], help="constructor key=value")
     parser.add_argument("--json", default=None, help="write the results to this file")
+    parser.add_argument("--threads", type=int, default=None, help="torch threads")
     args = parser.parse_args()
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
     params = parse_params(args.params)
     regions = [args.train] + [r for r in sorted(REGIONS) if r != args.train]
     runs = {name: [] for name in args.variants}
@@ -212,12 +218,12 @@ def main():
             runs[name].append(evaluate(generator, data, seed))
             generator.set_params(**defaults)
         print(f"seed {seed}: fit {seconds[-1]:.0f} s", flush=True)
+        if args.json:
+            with open(args.json, "w") as stream:
+                json.dump({"params": params, "seconds": seconds, "runs": runs}, stream, indent=1)
     print(f"parameters: {params or 'defaults'}; {args.stations} stations x {args.records} records")
     for name in args.variants:
         print_table(name, runs[name], args.train, seconds)
-    if args.json:
-        with open(args.json, "w") as stream:
-            json.dump({"params": params, "seconds": seconds, "runs": runs}, stream, indent=1)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,9 @@ from .nn.timesnet import TimesNet, normalize
 
 __all__ = ["TimesNetGenerator"]
 
+# Log-spaced frequency bands in which ``restore_spectrum`` matches amplitudes.
+_N_SPECTRUM_BANDS = 24
+
 # Records generated per vectorised step of ``sample``: bounds the memory of
 # the gathered components (and of the latent noise) for large requests.
 _CHUNK_RECORDS = 256
@@ -125,6 +128,15 @@ class TimesNetGenerator(BaseStationGenerator):
         record peaks; with geometric ``sigma`` mixing the generated PGA is
         then the Dirichlet-weighted geometric mean of the mixed records' PGA.
         Replaces ``restore_energy`` when both are True.
+    restore_spectrum : bool, default=False
+        When True, the mixed normalised signal's Fourier amplitude is instead
+        rescaled, in 24 log-spaced frequency bands per channel, to the
+        weighted geometric mean ``exp(sum_j w_j ln A_j)`` of the components'
+        normalised *record* band amplitudes (RMS of ``|rFFT|`` in the band),
+        keeping its phase: energy restoring done band by band, so errors of
+        an imperfect decoder (spurious long periods, smoothed or added high
+        frequencies) do not reach the generated spectra. Replaces
+        ``restore_peak`` and ``restore_energy`` when True.
     align_onsets : bool, default=False
         When True, every mixed component is shifted in time so that its onset
         (the 5 % point of its Husid curve, summed over channels) falls on the
@@ -169,8 +181,9 @@ class TimesNetGenerator(BaseStationGenerator):
     bank_ : dict
         Per station: ``recon`` (n_records, n_channels, n_times) normalised
         reconstructions, ``mu``, ``sigma``, ``rms`` and ``peak`` (n_records,
-        n_channels) of the normalised records, and ``onset`` (n_records,),
-        the sample of each record's Husid 5 % point.
+        n_channels) of the normalised records, ``band`` (n_records,
+        n_channels, n_bands) their band amplitudes (``restore_spectrum``) and
+        ``onset`` (n_records,), the sample of each record's Husid 5 % point.
     stations_ : ndarray of object
         Stations of the bank, in order of appearance.
     n_channels_, n_times_, n_features_in_, device_
@@ -216,6 +229,7 @@ class TimesNetGenerator(BaseStationGenerator):
         sample_noise=0.0,
         restore_energy=True,
         restore_peak=False,
+        restore_spectrum=False,
         align_onsets=False,
         scenario_bandwidth=(0.5, 0.5),
         sigma_mixing="geometric",
@@ -249,6 +263,7 @@ class TimesNetGenerator(BaseStationGenerator):
         self.sample_noise = sample_noise
         self.restore_energy = restore_energy
         self.restore_peak = restore_peak
+        self.restore_spectrum = restore_spectrum
         self.align_onsets = align_onsets
         self.scenario_bandwidth = scenario_bandwidth
         self.sigma_mixing = sigma_mixing
@@ -331,7 +346,7 @@ class TimesNetGenerator(BaseStationGenerator):
             allow_inf=True,
         )
         check_parameter(self.sample_noise, "sample_noise", numbers.Real, min_val=0)
-        for name in ("restore_energy", "restore_peak", "align_onsets"):
+        for name in ("restore_energy", "restore_peak", "restore_spectrum", "align_onsets"):
             value = getattr(self, name)
             if not isinstance(value, (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {value!r}.")
@@ -454,7 +469,7 @@ class TimesNetGenerator(BaseStationGenerator):
             yield normalize(x)
 
     def _encode_records(self, X, stations):
-        recon, mu, sigma, rms, peak, onset = [], [], [], [], [], []
+        recon, mu, sigma, rms, peak, onset, band = [], [], [], [], [], [], []
         with torch.no_grad():
             for x_norm, m, s in self._batches(X):
                 recon.append(self.module_.head(self.module_.encode(x_norm)).cpu())
@@ -464,6 +479,7 @@ class TimesNetGenerator(BaseStationGenerator):
                 # imperfect decoder's reconstructions are weaker than that.
                 rms.append(x_norm.square().mean(dim=2).sqrt().cpu())
                 peak.append(x_norm.abs().amax(dim=2).cpu())
+                band.append(torch.from_numpy(_band_amplitudes(x_norm.cpu().numpy())))
                 # Husid curve of the record in its units, over all channels.
                 husid = torch.cumsum((x_norm * s[..., None]).square().sum(dim=1), dim=1)
                 onset.append(torch.argmax((husid >= 0.05 * husid[:, -1:]).int(), dim=1).cpu())
@@ -474,6 +490,7 @@ class TimesNetGenerator(BaseStationGenerator):
             "rms": torch.cat(rms).numpy(),
             "peak": torch.cat(peak).numpy(),
             "onset": torch.cat(onset).numpy().astype(np.int64),
+            "band": torch.cat(band).numpy(),
         }
 
     def encode(self, X):
@@ -596,6 +613,14 @@ class TimesNetGenerator(BaseStationGenerator):
     def _generate_mixes(self, entry, n_samples, rng, log_weights=None):
         """Generated records with the indices and weights of their mixes."""
         self._check_sampling_params()
+        needs = {"restore_peak": "peak", "restore_spectrum": "band", "align_onsets": "onset"}
+        for option, key in needs.items():
+            if getattr(self, option) and key not in entry:
+                raise ValueError(
+                    f"{option}=True needs the bank's {key!r} entries, which this model "
+                    "(saved by an older skgen) lacks; rebuild its bank from the records "
+                    "with with_bank(X, stations)."
+                )
         n_records = len(entry["recon"])
         weight = self.module_.projection.weight.detach().cpu().numpy()
         out = np.empty((n_samples, self.n_channels_, self.n_times_), dtype=np.float32)
@@ -624,7 +649,10 @@ class TimesNetGenerator(BaseStationGenerator):
             if onsets is not None:
                 component = _shift(component, onsets - entry["onset"][indices[:, j]])
             mixed += w32[:, j, None, None] * component
-        if self.restore_peak:
+        if self.restore_spectrum:
+            target = np.exp(np.einsum("sk,skcb->scb", weights, np.log(entry["band"][indices])))
+            mixed = _match_bands(mixed, target)
+        elif self.restore_peak:
             target = np.exp(np.einsum("sk,skc->sc", weights, np.log(entry["peak"][indices])))
             actual = np.max(np.abs(mixed), axis=2)
             gain = np.divide(target, actual, out=np.ones_like(target), where=actual > 0)
@@ -666,3 +694,42 @@ def _shift(records, shifts):
     inside = (source >= 0) & (source < n_times)
     gathered = np.take_along_axis(records, np.clip(source, 0, n_times - 1)[:, None, :], axis=2)
     return gathered * inside[:, None, :]
+
+
+def _band_edges(n_times):
+    """Edges (rFFT bin indices) of the ``restore_spectrum`` bands, 1 to Nyquist."""
+    n_freqs = n_times // 2 + 1
+    return np.unique(np.round(np.geomspace(1, n_freqs, _N_SPECTRUM_BANDS + 1)).astype(int))
+
+
+def _band_amplitudes(records):
+    """RMS of ``|rFFT|`` per log-spaced band, (n_records, n_channels, n_bands), float32.
+
+    Bands cover rFFT bins 1 to Nyquist (DC excluded); a band's value is at
+    least 1e-12 so that its logarithm exists.
+    """
+    power = np.abs(np.fft.rfft(records, axis=-1)) ** 2
+    edges = _band_edges(records.shape[-1])
+    sums = np.add.reduceat(power[..., 1:], edges[:-1] - 1, axis=-1)
+    counts = np.diff(np.append(edges, power.shape[-1]))[: len(edges) - 1]
+    amplitude = np.sqrt(sums[..., : len(counts)] / counts)
+    return np.maximum(amplitude, 1e-12).astype(np.float32)
+
+
+def _match_bands(records, target):
+    """Rescale each band's Fourier amplitude to ``target``, keeping the phase.
+
+    Parameters
+    ----------
+    records : ndarray of shape (n_records, n_channels, n_times)
+    target : ndarray of shape (n_records, n_channels, n_bands)
+        Band amplitudes as :func:`_band_amplitudes` measures them.
+    """
+    spectrum = np.fft.rfft(records, axis=-1)
+    edges = _band_edges(records.shape[-1])
+    actual = _band_amplitudes(records)
+    gain = np.where(actual > 1e-12, target / actual, 1.0)
+    widths = np.diff(np.append(edges, spectrum.shape[-1]))[: gain.shape[-1]]
+    per_bin = np.repeat(gain, widths, axis=-1)
+    spectrum[..., 1 : 1 + per_bin.shape[-1]] *= per_bin
+    return np.fft.irfft(spectrum, n=records.shape[-1], axis=-1).astype(np.float32)

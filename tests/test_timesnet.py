@@ -557,3 +557,42 @@ def test_restore_peak_sets_weighted_geometric_mean_peak(fitted):
     expected = np.exp(np.einsum("sk,skc->sc", weights, np.log(record_peak[indices])))
     measured = np.abs(samples - mu_mixed[..., None]).max(axis=2)
     np.testing.assert_allclose(measured, expected, rtol=1e-3)
+
+
+def test_restore_spectrum_sets_weighted_geometric_mean_band_amplitudes(fitted):
+    gen, X, stations = fitted
+    gen = copy.copy(gen).set_params(restore_spectrum=True, n_mix=3, sigma_mixing="geometric")
+    X_s = X[stations == "S2"].astype(np.float64)
+    samples = gen.sample("S2", n_samples=4, random_state=5)
+    indices, weights, _ = gen._draw_mixtures(len(X_s), 4, np.random.RandomState(5))
+    mu = X_s.mean(axis=2)
+    sigma = np.sqrt(X_s.var(axis=2) + 1e-5)
+    mu_mixed = np.einsum("sk,skc->sc", weights, mu[indices])
+    sigma_mixed = np.exp(np.einsum("sk,skc->sc", weights, np.log(sigma[indices])))
+    normalised = (samples - mu_mixed[..., None]) / sigma_mixed[..., None]
+
+    # Band amplitudes computed here independently: RMS of |rFFT| over the
+    # log-spaced bins 1..Nyquist of the bands' edges.
+    n_freqs = N_TIMES // 2 + 1
+    edges = np.unique(np.round(np.geomspace(1, n_freqs, 25)).astype(int))
+
+    def bands(records):
+        power = np.abs(np.fft.rfft(records, axis=-1)) ** 2
+        return np.stack(
+            [np.sqrt(power[..., lo:hi].mean(axis=-1)) for lo, hi in zip(edges[:-1], edges[1:])],
+            axis=-1,
+        )
+
+    record_bands = bands((X_s - mu[..., None]) / sigma[..., None])
+    expected = np.exp(np.einsum("sk,skcb->scb", weights, np.log(record_bands[indices])))
+    np.testing.assert_allclose(bands(normalised), expected, rtol=2e-3)
+
+
+def test_bank_without_new_entries_explains_itself(fitted):
+    gen = copy.deepcopy(fitted[0])
+    for entry in gen.bank_.values():
+        del entry["onset"]
+    assert gen.sample("S0", 1, random_state=0).shape == (1, 3, N_TIMES)
+    gen.set_params(align_onsets=True)
+    with pytest.raises(ValueError, match="align_onsets=True needs the bank's 'onset' entries"):
+        gen.sample("S0", 1, random_state=0)
