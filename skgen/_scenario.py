@@ -33,6 +33,7 @@ __all__ = [
     "draw_near",
     "kernel_log_weights",
     "log_fourier_amplitude",
+    "mix_scenario",
     "model_frequencies",
     "spectral_correction",
     "warn_outside_pool",
@@ -245,6 +246,31 @@ def draw_near(log_weights, n_mix, alpha, n_samples, rng):
     total = gamma.sum(axis=1, keepdims=True)
     weights = np.where(total > 0, gamma / np.where(total > 0, total, 1.0), chosen)
     return indices, weights
+
+
+def mix_scenario(entry, indices, weights):
+    """The event a mix of bank records stands for, and its intended spectrum.
+
+    The weighted mean magnitude, the weighted geometric mean distance (the
+    records' amplitudes are mixed geometrically) and the weighted mean of
+    the records' log Fourier amplitudes.
+
+    Parameters
+    ----------
+    entry : dict
+        A station's bank entry with ``magnitude``, ``distance`` (n_records,)
+        and ``log_fas`` (n_records, n_channels, n_frequencies).
+    indices, weights : ndarray of shape (n_samples, n_mix)
+
+    Returns
+    -------
+    magnitude, distance : ndarray of shape (n_samples,)
+    intended : ndarray of shape (n_samples, n_channels, n_frequencies)
+    """
+    magnitude = np.einsum("sk,sk->s", weights, entry["magnitude"][indices])
+    distance = np.exp(np.einsum("sk,sk->s", weights, np.log(entry["distance"][indices])))
+    intended = np.einsum("sk,skcf->scf", weights, entry["log_fas"][indices])
+    return magnitude, distance, intended
 
 
 def model_frequencies(fs, n_times):

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from ._base import BaseStationGenerator
-from ._scenario import check_bandwidth, draw_near, kernel_log_weights
+from ._scenario import check_bandwidth, draw_near, kernel_log_weights, mix_scenario
 from ._torch_utils import torch_seed
 from ._validation import check_parameter, seed_from
 from .nn._training import EarlyStopping, train_epochs
@@ -144,12 +144,9 @@ class TimesNetGenerator(BaseStationGenerator):
         mixing (zeros fill the shifted-in samples). Mixed records then share
         their strong phase instead of spreading it over time.
     scenario_bandwidth : tuple of (float, float), default=(0.5, 0.5)
-        Widths ``(h_M, h_R)`` of the kernel in magnitude and ln distance
-        around a target scenario (``sample(..., magnitude=, distance=)``):
-        the station's records are drawn into a mix with probabilities, and
-        weighted with Dirichlet concentrations, proportional to
-        ``exp(-dM^2 / 2 h_M^2 - d ln R^2 / 2 h_R^2)`` (docs/scenario.rst).
-        Not used without a scenario.
+        Widths ``(h_M, h_R)`` in magnitude and ln distance of the kernel that
+        favours records near a target scenario in ``sample(...,
+        magnitude=, distance=)`` (docs/scenario.rst).
     sigma_mixing : {"geometric", "arithmetic"}, default="geometric"
         How the records' ``sigma`` are mixed: ``exp(sum w_j ln sigma_j)``
         (unbiased PGA with energy restoring) or ``sum w_j sigma_j`` (the
@@ -545,11 +542,8 @@ class TimesNetGenerator(BaseStationGenerator):
         n_samples : int
         rng : RandomState
         log_weights : ndarray of shape (n_records,), default=None
-            Kernel log weights of the records around a target scenario: the
-            records are drawn without replacement with probabilities
-            proportional to the weights (Gumbel top-k), and the Dirichlet
-            concentration of each drawn record is ``alpha * n_mix`` times its
-            share of the drawn records' weights. None draws uniformly.
+            Kernel log weights around a target scenario, drawn with
+            :func:`skgen._scenario.draw_near`; None draws uniformly.
 
         Returns
         -------
@@ -566,7 +560,19 @@ class TimesNetGenerator(BaseStationGenerator):
                 log_weights, self.n_mix, self.dirichlet_alpha, n_samples, rng
             )
         else:
-            indices, weights = self._draw_uniform(n_records, n_samples, rng)
+            k = self.n_mix
+            if n_records >= k:
+                # The k smallest of n_records uniform keys: a uniformly random
+                # k-subset per row, in O(n_records) (the weights are exchangeable,
+                # so the order within a row does not matter).
+                keys = rng.random_sample((n_samples, n_records))
+                indices = np.argpartition(keys, k - 1, axis=1)[:, :k]
+            else:
+                indices = rng.randint(n_records, size=(n_samples, k))
+            if np.isinf(self.dirichlet_alpha):
+                weights = np.full((n_samples, k), 1.0 / k)
+            else:
+                weights = rng.dirichlet(np.full(k, float(self.dirichlet_alpha)), size=n_samples)
         noise = None
         if self.sample_noise > 0:
             # numpy's Generator draws float32 normals several times faster
@@ -577,23 +583,6 @@ class TimesNetGenerator(BaseStationGenerator):
             noise = eps * (self.encoder_scale_ * np.float32(self.sample_noise))
         return indices, weights, noise
 
-    def _draw_uniform(self, n_records, n_samples, rng):
-        """Records drawn uniformly and Dirichlet(alpha) mixing weights."""
-        k = self.n_mix
-        if n_records >= k:
-            # The k smallest of n_records uniform keys: a uniformly random
-            # k-subset per row, in O(n_records) (the weights are exchangeable,
-            # so the order within a row does not matter).
-            keys = rng.random_sample((n_samples, n_records))
-            indices = np.argpartition(keys, k - 1, axis=1)[:, :k]
-        else:
-            indices = rng.randint(n_records, size=(n_samples, k))
-        if np.isinf(self.dirichlet_alpha):
-            weights = np.full((n_samples, k), 1.0 / k)
-        else:
-            weights = rng.dirichlet(np.full(k, float(self.dirichlet_alpha)), size=n_samples)
-        return indices, weights
-
     def _generate(self, entry, n_samples, rng):
         return self._generate_mixes(entry, n_samples, rng)[0]
 
@@ -602,13 +591,7 @@ class TimesNetGenerator(BaseStationGenerator):
             entry["magnitude"], entry["distance"], scenario, tuple(self.scenario_bandwidth)
         )
         X, indices, weights = self._generate_mixes(entry, n_samples, rng, log_weights)
-        # The mix stands for the weighted mean event (geometric in distance,
-        # as sigma is mixed geometrically) and should have the weighted mean
-        # log spectrum of its records.
-        magnitude = np.einsum("sk,sk->s", weights, entry["magnitude"][indices])
-        distance = np.exp(np.einsum("sk,sk->s", weights, np.log(entry["distance"][indices])))
-        intended = np.einsum("sk,skcf->scf", weights, entry["log_fas"][indices])
-        return X, magnitude, distance, intended
+        return (X,) + mix_scenario(entry, indices, weights)
 
     def _generate_mixes(self, entry, n_samples, rng, log_weights=None):
         """Generated records with the indices and weights of their mixes."""
