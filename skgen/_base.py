@@ -13,6 +13,12 @@ its sampler needs (the *station bank*). Subclasses provide three hooks:
     records along its first axis.
 ``_generate(entry, n_samples, rng) -> ndarray (n_samples, n_channels, n_times)``
     Draw new records from one station's bank entry.
+``_generate_near(entry, n_samples, rng, scenario)`` (optional)
+    Draw records that favour the entry's records near a target scenario and
+    return them with the scenario each was drawn from (and the spectrum each
+    should have, if known) (see
+    :meth:`BaseStationGenerator._generate_near`); the base class then scales
+    them to the target with the bank's ground-motion model.
 ``_build_module() -> torch.nn.Module``
     A new network shaped for this generator's parameters and fitted
     attributes (``n_channels_``, ``n_times_``, ...); ``skgen.load`` fills it
@@ -32,6 +38,16 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._distributed import broadcast_object, is_main_process, process_group
+from ._scenario import (
+    GroundMotionModel,
+    apply_fourier_gain,
+    check_record_scenarios,
+    check_scenario,
+    log_fourier_amplitude,
+    model_frequencies,
+    spectral_correction,
+    warn_outside_pool,
+)
 from ._torch_utils import resolve_device, usable_device
 from ._validation import (
     check_count,
@@ -58,7 +74,7 @@ class BaseStationGenerator(BaseEstimator):
     _torch_attributes = ("module_",)
 
     # -- fitting ---------------------------------------------------------
-    def fit(self, X, stations):
+    def fit(self, X, stations, *, magnitude=None, distance=None):
         """Train the network and build the station bank.
 
         Parameters
@@ -68,6 +84,10 @@ class BaseStationGenerator(BaseEstimator):
             ``(n_records, n_times)`` is read as single-channel records.
         stations : array-like of shape (n_records,)
             Station label of each record.
+        magnitude, distance : array-like of shape (n_records,), default=None
+            Moment magnitude and hypocentral distance (km) of each record's
+            event, kept in the bank for scenario sampling (docs/scenario.rst);
+            both or neither. They do not change the training.
 
         Returns
         -------
@@ -87,6 +107,7 @@ class BaseStationGenerator(BaseEstimator):
         stays the global batch. See the "Scaling out" documentation page.
         """
         checked, stations = self._check_fit_input(X, stations)
+        scenarios = check_record_scenarios(magnitude, distance, len(checked))
         input_ndim = np.ndim(X)  # safe only after validation (ragged input)
         X = checked
         rng = check_random_state(self.random_state)
@@ -113,7 +134,7 @@ class BaseStationGenerator(BaseEstimator):
                 self.__dict__.update(self._train(X, stations, rng, checkpoint))
             self._freeze_modules()
             self.bank_ = {}
-            self._extend_bank(X, stations)
+            self._extend_bank(X, stations, scenarios=scenarios)
         except BaseException:
             self.__dict__.clear()
             self.__dict__.update(previous)
@@ -185,7 +206,7 @@ class BaseStationGenerator(BaseEstimator):
         stations = check_stations(stations, X.shape[0])
         return X, stations
 
-    def add_stations(self, X, stations):
+    def add_stations(self, X, stations, *, magnitude=None, distance=None):
         """Register records in the station bank with frozen weights.
 
         New stations appear; known stations gain records. No gradient step is
@@ -198,18 +219,21 @@ class BaseStationGenerator(BaseEstimator):
             Records to encode.
         stations : array-like of shape (n_records,)
             Station label of each record.
+        magnitude, distance : array-like of shape (n_records,), default=None
+            Scenario of each record (as in :meth:`fit`).
 
         Returns
         -------
         self : object
         """
         X, stations = self._check_input(X, stations)
+        scenarios = check_record_scenarios(magnitude, distance, len(X))
         bank = {label: dict(entry) for label, entry in self.bank_.items()}
-        self._extend_bank(X, stations, bank=bank)
+        self._extend_bank(X, stations, bank=bank, scenarios=scenarios)
         self.bank_ = bank
         return self
 
-    def with_bank(self, X, stations):
+    def with_bank(self, X, stations, *, magnitude=None, distance=None):
         """Return a copy whose bank holds exactly these records for their stations.
 
         The weights are shared, not copied, and ``self`` is left unchanged.
@@ -220,16 +244,19 @@ class BaseStationGenerator(BaseEstimator):
         ----------
         X : array-like of shape (n_records, 3, n_times)
         stations : array-like of shape (n_records,)
+        magnitude, distance : array-like of shape (n_records,), default=None
+            Scenario of each record (as in :meth:`fit`).
 
         Returns
         -------
         generator : same type as self
         """
         X, stations = self._check_input(X, stations)
+        scenarios = check_record_scenarios(magnitude, distance, len(X))
         bank = dict(self.bank_)
         for label in dict.fromkeys(stations):
             bank.pop(label, None)
-        self._extend_bank(X, stations, bank=bank)
+        self._extend_bank(X, stations, bank=bank, scenarios=scenarios)
         other = copy.copy(self)
         other.bank_ = bank
         return other
@@ -243,14 +270,29 @@ class BaseStationGenerator(BaseEstimator):
         X = self._check_fitted_records(X)
         return X, check_stations(stations, X.shape[0])
 
-    def _extend_bank(self, X, stations, bank=None):
+    def _extend_bank(self, X, stations, bank=None, scenarios=None):
         bank = self.bank_ if bank is None else bank
         encoded = self._encode_records(X, stations)
+        # What scenario sampling needs of every record: its event (NaN when
+        # unknown) and its smoothed log Fourier amplitude for the
+        # ground-motion model (docs/scenario.rst).
+        if scenarios is None:
+            scenarios = check_record_scenarios(None, None, len(X))
+        encoded["magnitude"], encoded["distance"] = scenarios
+        encoded["log_fas"] = log_fourier_amplitude(
+            X, self.fs, model_frequencies(self.fs, self.n_times_)
+        )
         for label in dict.fromkeys(stations):
             rows = np.flatnonzero(stations == label)
             new = {key: value[rows] for key, value in encoded.items()}
             if label in bank:
-                new = {key: np.concatenate([bank[label][key], value]) for key, value in new.items()}
+                old = dict(bank[label])
+                n_old = len(next(iter(old.values())))
+                for key in new.keys() - old.keys():
+                    # Entries of model files from before scenarios lack
+                    # their keys: those records have no known event (NaN).
+                    old[key] = np.full((n_old,) + new[key].shape[1:], np.nan, new[key].dtype)
+                new = {key: np.concatenate([old[key], value]) for key, value in new.items()}
             bank[label] = new
         return bank
 
@@ -261,8 +303,8 @@ class BaseStationGenerator(BaseEstimator):
         return np.array(list(self.bank_), dtype=object)
 
     # -- generation ------------------------------------------------------
-    def sample(self, station, n_samples=1, random_state=None):
-        """Generate new records for one station.
+    def sample(self, station, n_samples=1, random_state=None, *, magnitude=None, distance=None):
+        """Generate new records for one station, optionally for a scenario.
 
         Parameters
         ----------
@@ -272,6 +314,13 @@ class BaseStationGenerator(BaseEstimator):
             Number of records to generate.
         random_state : int, RandomState instance or None, default=None
             Seed of the draws; the same seed gives the same records.
+        magnitude, distance : float, default=None
+            Target scenario: moment magnitude and hypocentral distance (km),
+            both or neither. The station's records near the scenario are
+            favoured and the result is scaled to it by the bank's
+            ground-motion model (docs/scenario.rst); needs the station's
+            records registered with their magnitude and distance. Without a
+            scenario the station's records are drawn as before.
 
         Returns
         -------
@@ -280,14 +329,107 @@ class BaseStationGenerator(BaseEstimator):
         Raises
         ------
         ValueError
-            Unknown station (the message lists the known ones) or
-            ``n_samples < 1``.
+            Unknown station (the message lists the known ones),
+            ``n_samples < 1``, an invalid scenario, or a scenario for a
+            station whose records have none.
+
+        Warns
+        -----
+        UserWarning
+            A scenario outside the range of the station's records (the
+            message says how far).
         """
         check_is_fitted(self)
         label = self._check_station(station)
         n_samples = check_count(n_samples)
+        scenario = check_scenario(magnitude, distance)
         rng = check_random_state(random_state)
-        return self._generate(self.bank_[label], n_samples, rng)
+        entry = self.bank_[label]
+        if scenario is None:
+            return self._generate(entry, n_samples, rng)
+        if getattr(self, "fs", None) is None:
+            raise ValueError("Scenario sampling needs the sampling rate: set fs.")
+        if "magnitude" not in entry or np.isnan(entry["magnitude"]).any():
+            raise ValueError(
+                f"Station {label!r} has records without magnitude and distance; register "
+                "them with fit/add_stations(..., magnitude=..., distance=...) to sample "
+                "a scenario."
+            )
+        warn_outside_pool(label, entry["magnitude"], entry["distance"], scenario)
+        model = self.ground_motion_model()
+        X, source_magnitude, source_distance, intended = self._generate_near(
+            entry, n_samples, rng, scenario
+        )
+        log_gain = model.log_gain(source_magnitude, source_distance, *scenario)
+        frequencies = model_frequencies(self.fs, self.n_times_)
+        if intended is not None:
+            log_gain += spectral_correction(
+                intended, log_fourier_amplitude(X, self.fs, frequencies)
+            )
+        return apply_fourier_gain(X, self.fs, frequencies, log_gain.astype(np.float32))
+
+    def _generate_near(self, entry, n_samples, rng, scenario):
+        """Records for ``scenario`` before scaling, with their own scenarios.
+
+        The default draws as without a scenario and takes the station's
+        average event (mean magnitude, geometric-mean distance) as the
+        source of every record; a generator that can favour the records near
+        the scenario overrides it.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_channels, n_times)
+        magnitude, distance : ndarray of shape (n_samples,)
+            The scenario each record stands for.
+        intended : ndarray of shape (n_samples, n_channels, n_frequencies) or None
+            The log Fourier amplitude each record should have at its own
+            scenario (``log_fourier_amplitude`` on the model's frequencies),
+            when the generator knows it: the gain then also corrects the
+            record towards it (:func:`skgen._scenario.spectral_correction`).
+            None here.
+        """
+        X = self._generate(entry, n_samples, rng)
+        magnitude = np.full(n_samples, np.mean(entry["magnitude"]))
+        distance = np.full(n_samples, np.exp(np.mean(np.log(entry["distance"]))))
+        return X, magnitude, distance, None
+
+    def ground_motion_model(self):
+        """The ground-motion model of the bank's records with a scenario.
+
+        ``ln FAS(f) = a_s(f) + b(f) M + c(f) ln R`` per channel and frequency
+        (:func:`skgen._scenario.model_frequencies`), with a term per station,
+        fitted to every record of the bank registered with its magnitude and
+        distance; ``sample`` scales to a scenario with it.
+
+        Returns
+        -------
+        model : skgen._scenario.GroundMotionModel
+            ``coef_`` of shape (2, n_channels, n_frequencies).
+
+        Raises
+        ------
+        ValueError
+            No record of the bank has a magnitude and distance.
+        """
+        check_is_fitted(self)
+        parts = []
+        for label, entry in self.bank_.items():
+            known = np.isfinite(entry.get("magnitude", np.array([np.nan])))
+            if known.any():
+                parts.append((label, entry, known))
+        if not parts:
+            raise ValueError(
+                "No record of the bank has a magnitude and distance; pass them to fit, "
+                "add_stations or with_bank to use scenarios."
+            )
+        return GroundMotionModel().fit(
+            np.concatenate([entry["log_fas"][known] for _, entry, known in parts]),
+            np.concatenate([entry["magnitude"][known] for _, entry, known in parts]),
+            np.concatenate([entry["distance"][known] for _, entry, known in parts]),
+            np.concatenate(
+                [np.full(known.sum(), label, dtype=object) for label, _, known in parts]
+            ),
+        )
 
     def _check_station(self, station):
         try:

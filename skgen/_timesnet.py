@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from ._base import BaseStationGenerator
+from ._scenario import check_bandwidth, draw_near, kernel_log_weights, mix_scenario
 from ._torch_utils import torch_seed
 from ._validation import check_parameter, seed_from
 from .nn._training import EarlyStopping, train_epochs
@@ -142,6 +143,10 @@ class TimesNetGenerator(BaseStationGenerator):
         onset of a record drawn uniformly from the station's bank, before
         mixing (zeros fill the shifted-in samples). Mixed records then share
         their strong phase instead of spreading it over time.
+    scenario_bandwidth : tuple of (float, float), default=(0.5, 0.5)
+        Widths ``(h_M, h_R)`` in magnitude and ln distance of the kernel that
+        favours records near a target scenario in ``sample(...,
+        magnitude=, distance=)`` (docs/scenario.rst).
     sigma_mixing : {"geometric", "arithmetic"}, default="geometric"
         How the records' ``sigma`` are mixed: ``exp(sum w_j ln sigma_j)``
         (unbiased PGA with energy restoring) or ``sum w_j sigma_j`` (the
@@ -223,6 +228,7 @@ class TimesNetGenerator(BaseStationGenerator):
         restore_peak=False,
         restore_spectrum=False,
         align_onsets=False,
+        scenario_bandwidth=(0.5, 0.5),
         sigma_mixing="geometric",
         device="cpu",
         checkpoint=None,
@@ -256,6 +262,7 @@ class TimesNetGenerator(BaseStationGenerator):
         self.restore_peak = restore_peak
         self.restore_spectrum = restore_spectrum
         self.align_onsets = align_onsets
+        self.scenario_bandwidth = scenario_bandwidth
         self.sigma_mixing = sigma_mixing
         self.device = device
         self.checkpoint = checkpoint
@@ -340,6 +347,7 @@ class TimesNetGenerator(BaseStationGenerator):
             value = getattr(self, name)
             if not isinstance(value, (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {value!r}.")
+        check_bandwidth(self.scenario_bandwidth)
         if self.sigma_mixing not in ("geometric", "arithmetic"):
             raise ValueError(
                 f"sigma_mixing must be 'geometric' or 'arithmetic', got {self.sigma_mixing!r}."
@@ -521,7 +529,7 @@ class TimesNetGenerator(BaseStationGenerator):
             return torch.cat([self.module_(x).cpu() for x in batches]).numpy()
 
     # -- sampling --------------------------------------------------------
-    def _draw_mixtures(self, n_records, n_samples, rng):
+    def _draw_mixtures(self, n_records, n_samples, rng, log_weights=None):
         """All random draws of ``n_samples`` generated records.
 
         ``sample`` calls this once per chunk of up to 256 records, in order,
@@ -533,6 +541,9 @@ class TimesNetGenerator(BaseStationGenerator):
             Records of the station in the bank.
         n_samples : int
         rng : RandomState
+        log_weights : ndarray of shape (n_records,), default=None
+            Kernel log weights around a target scenario, drawn with
+            :func:`skgen._scenario.draw_near`; None draws uniformly.
 
         Returns
         -------
@@ -544,19 +555,24 @@ class TimesNetGenerator(BaseStationGenerator):
         noise : ndarray of shape (n_samples, n_times, d_model), float32, or None
             ``eps * s * sample_noise``, None when ``sample_noise == 0``.
         """
-        k = self.n_mix
-        if n_records >= k:
-            # The k smallest of n_records uniform keys: a uniformly random
-            # k-subset per row, in O(n_records) (the weights are exchangeable,
-            # so the order within a row does not matter).
-            keys = rng.random_sample((n_samples, n_records))
-            indices = np.argpartition(keys, k - 1, axis=1)[:, :k]
+        if log_weights is not None:
+            indices, weights = draw_near(
+                log_weights, self.n_mix, self.dirichlet_alpha, n_samples, rng
+            )
         else:
-            indices = rng.randint(n_records, size=(n_samples, k))
-        if np.isinf(self.dirichlet_alpha):
-            weights = np.full((n_samples, k), 1.0 / k)
-        else:
-            weights = rng.dirichlet(np.full(k, float(self.dirichlet_alpha)), size=n_samples)
+            k = self.n_mix
+            if n_records >= k:
+                # The k smallest of n_records uniform keys: a uniformly random
+                # k-subset per row, in O(n_records) (the weights are exchangeable,
+                # so the order within a row does not matter).
+                keys = rng.random_sample((n_samples, n_records))
+                indices = np.argpartition(keys, k - 1, axis=1)[:, :k]
+            else:
+                indices = rng.randint(n_records, size=(n_samples, k))
+            if np.isinf(self.dirichlet_alpha):
+                weights = np.full((n_samples, k), 1.0 / k)
+            else:
+                weights = rng.dirichlet(np.full(k, float(self.dirichlet_alpha)), size=n_samples)
         noise = None
         if self.sample_noise > 0:
             # numpy's Generator draws float32 normals several times faster
@@ -568,6 +584,17 @@ class TimesNetGenerator(BaseStationGenerator):
         return indices, weights, noise
 
     def _generate(self, entry, n_samples, rng):
+        return self._generate_mixes(entry, n_samples, rng)[0]
+
+    def _generate_near(self, entry, n_samples, rng, scenario):
+        log_weights = kernel_log_weights(
+            entry["magnitude"], entry["distance"], scenario, tuple(self.scenario_bandwidth)
+        )
+        X, indices, weights = self._generate_mixes(entry, n_samples, rng, log_weights)
+        return (X,) + mix_scenario(entry, indices, weights)
+
+    def _generate_mixes(self, entry, n_samples, rng, log_weights=None):
+        """Generated records with the indices and weights of their mixes."""
         self._check_sampling_params()
         needs = {"restore_peak": "peak", "restore_spectrum": "band", "align_onsets": "onset"}
         for option, key in needs.items():
@@ -580,14 +607,17 @@ class TimesNetGenerator(BaseStationGenerator):
         n_records = len(entry["recon"])
         weight = self.module_.projection.weight.detach().cpu().numpy()
         out = np.empty((n_samples, self.n_channels_, self.n_times_), dtype=np.float32)
+        all_indices = np.empty((n_samples, self.n_mix), dtype=np.int64)
+        all_weights = np.empty((n_samples, self.n_mix))
         for start in range(0, n_samples, _CHUNK_RECORDS):
             stop = min(start + _CHUNK_RECORDS, n_samples)
-            indices, weights, noise = self._draw_mixtures(n_records, stop - start, rng)
+            indices, weights, noise = self._draw_mixtures(n_records, stop - start, rng, log_weights)
             onsets = None
             if self.align_onsets:
                 onsets = entry["onset"][rng.randint(n_records, size=stop - start)]
             out[start:stop] = self._mix(entry, indices, weights, noise, weight, onsets)
-        return out
+            all_indices[start:stop], all_weights[start:stop] = indices, weights
+        return out, all_indices, all_weights
 
     def _mix(self, entry, indices, weights, noise, projection_weight, onsets=None):
         """Decode mixtures of bank records; see :meth:`_draw_mixtures`.

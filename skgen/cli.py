@@ -10,6 +10,7 @@ and exit status 2, not a traceback (set ``SKGEN_DEBUG=1`` to see one).
 
 import argparse
 import ast
+import csv
 import os
 import shutil
 import sys
@@ -84,6 +85,52 @@ def _read(args, n_times):
     return X, stations
 
 
+def _record_scenarios(meta, path):
+    """Magnitude and distance of each record, or ``(None, None)``.
+
+    Taken from the records' meta where the reader found them, else from the
+    ``--scenarios`` CSV (columns ``file,magnitude,distance``, distance in km):
+    a record takes the next row of the first of its files named there (by
+    file name without folder), so a file holding several records lists one
+    row per record, in order.
+    """
+    if all("magnitude" in record and "distance" in record for record in meta):
+        return (
+            np.array([record["magnitude"] for record in meta], dtype=float),
+            np.array([record["distance"] for record in meta], dtype=float),
+        )
+    if path is None:
+        return None, None
+    rows = {}
+    with open(path, newline="") as file:
+        reader = csv.DictReader(file)
+        missing = {"file", "magnitude", "distance"} - set(reader.fieldnames or ())
+        if missing:
+            raise UsageError(
+                f"--scenarios {path}: needs columns file, magnitude and distance; "
+                f"missing {', '.join(sorted(missing))}"
+            )
+        for row in reader:
+            try:
+                values = float(row["magnitude"]), float(row["distance"])
+            except ValueError:
+                raise UsageError(f"--scenarios {path}: not a number in row {row}") from None
+            rows.setdefault(os.path.basename(row["file"]), []).append(values)
+    scenarios = []
+    for record in meta:
+        names = [
+            os.path.basename(name) for name in record["files"] if os.path.basename(name) in rows
+        ]
+        if not names or not rows[names[0]]:
+            raise UsageError(
+                f"--scenarios {path}: no (further) row for the record of "
+                f"{', '.join(record['files'])}"
+            )
+        scenarios.append(rows[names[0]].pop(0))
+    magnitude, distance = np.array(scenarios).T
+    return magnitude, distance
+
+
 def _print_records_per_station(stations, meta):
     files = {path for record in meta for path in record["files"]}
     counts = Counter(stations)
@@ -121,7 +168,8 @@ def _cmd_fit(args):
             "fixed length; give the number of samples, e.g. --param n_times=6000"
         )
     X, stations, meta = _read_with_meta(args, n_times)
-    generator = cls(**params).fit(X, stations)
+    magnitude, distance = _record_scenarios(meta, args.scenarios)
+    generator = cls(**params).fit(X, stations, magnitude=magnitude, distance=distance)
     # Under torchrun every rank fits the same model; rank 0 writes and reports.
     generator.save(args.model)
     if is_main_process():
@@ -140,7 +188,8 @@ def _cmd_add_stations(args):
 
     generator = skgen.load(args.model)
     X, stations, meta = _read_with_meta(args, generator.n_times_)
-    generator.add_stations(X, stations)
+    magnitude, distance = _record_scenarios(meta, args.scenarios)
+    generator.add_stations(X, stations, magnitude=magnitude, distance=distance)
     out = args.out or args.model
     generator.save(out)
     if is_main_process():
@@ -193,7 +242,7 @@ def _check_output_size(n, n_times, ext, out):
         )
 
 
-def _generated_chunks(generator, station, label, n, rng):
+def _generated_chunks(generator, station, label, n, rng, scenario):
     """``(first record index, obspy stream)`` per chunk of generated records."""
     from obspy import UTCDateTime
 
@@ -204,7 +253,7 @@ def _generated_chunks(generator, station, label, n, rng):
     spacing = float(np.ceil(n_times / fs)) + 60.0
     for first in range(0, n, SAMPLE_CHUNK):
         size = min(SAMPLE_CHUNK, n - first)
-        X = generator.sample(station, size, random_state=rng)
+        X = generator.sample(station, size, random_state=rng, **scenario)
         starts = [UTCDateTime(0) + (first + i) * spacing for i in range(size)]
         yield first, to_stream(X, [label] * size, fs, starttime=starts)
 
@@ -250,11 +299,14 @@ def _cmd_sample(args):
     # records, and up to SAMPLE_CHUNK records those of one sample() call.
     rng = np.random.RandomState(args.seed)
     label = str(args.station)
+    scenario = {}
+    if args.magnitude is not None or args.distance is not None:
+        scenario = {"magnitude": args.magnitude, "distance": args.distance}
     if ext == ".npz":
-        X = generator.sample(station, n, random_state=rng)
+        X = generator.sample(station, n, random_state=rng, **scenario)
         np.savez(out, X=X, stations=np.array([label] * n), fs=generator.fs)
     else:
-        chunks = _generated_chunks(generator, station, label, n, rng)
+        chunks = _generated_chunks(generator, station, label, n, rng, scenario)
         out = _write_mseed(chunks, out) if ext == ".mseed" else _write_sac(chunks, root, ext, n)
     print(f"wrote {n} record(s) for station {args.station} to {out}")
     return 0
@@ -380,6 +432,12 @@ def build_parser():
         help="a constructor parameter, e.g. --param epochs=20 (repeatable)",
     )
     _add_reading_options(fit)
+    fit.add_argument(
+        "--scenarios",
+        metavar="CSV",
+        help="each record's event: a CSV with columns file,magnitude,distance (km), "
+        "one row per record (see docs/scenario.rst)",
+    )
     fit.set_defaults(func=_cmd_fit)
 
     add = sub.add_parser("add-stations", help="register new stations with frozen weights")
@@ -387,6 +445,12 @@ def build_parser():
     add.add_argument("--model", required=True)
     add.add_argument("--out", help="model file to write (default: overwrite --model)")
     _add_reading_options(add)
+    add.add_argument(
+        "--scenarios",
+        metavar="CSV",
+        help="each record's event: a CSV with columns file,magnitude,distance (km), "
+        "one row per record (see docs/scenario.rst)",
+    )
     add.set_defaults(func=_cmd_add_stations)
 
     sample = sub.add_parser("sample", help="generate records for a station")
@@ -400,6 +464,12 @@ def build_parser():
         "record and component, OUT-stem.N.CHANNEL.sac",
     )
     sample.add_argument("--seed", type=int, default=None)
+    sample.add_argument(
+        "--magnitude", type=float, help="scenario moment magnitude (with --distance)"
+    )
+    sample.add_argument(
+        "--distance", type=float, help="scenario hypocentral distance in km (with --magnitude)"
+    )
     sample.set_defaults(func=_cmd_sample)
 
     score = sub.add_parser(

@@ -93,3 +93,13 @@ def test_paper_config_gpu(tmp_path):
     assert (out / "paper-config.skgen").is_file() and (out / "f0-confusion.png").is_file()
     # The checkpoint is removed once training finishes.
     assert not (out / "training.ckpt").exists()
+
+
+def test_scenario(tmp_path):
+    stdout, out = run_example("scenario.py", tmp_path)
+    assert stdout.count("station A00 M") == 3
+    line = next(line for line in stdout.splitlines() if line.startswith("held-out ln PSA"))
+    errors = dict(part.rsplit(" ", 1) for part in line.split(": ", 1)[1].split(", "))
+    # Generating at the record's own scenario beats ignoring the scenario.
+    assert float(errors["conditioned"]) < float(errors["unconditioned"])
+    assert [p.name for p in out.iterdir()] == ["scenario_psa.png"]

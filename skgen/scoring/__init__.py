@@ -13,7 +13,9 @@ Kept apart, one concept per module:
 - :mod:`._intensity_scorer`, :mod:`._intensity_report`:
   :class:`IntensityMeasureScorer` and its report;
 - :mod:`._compare`: :func:`compare`, models side by side with intervals
-  and paired tests.
+  and paired tests;
+- :mod:`._scenario`: :func:`scenario_errors`, scenario-conditioned
+  generation against held-out records (docs/scenario.rst).
 
 See docs/scoring.rst.
 """
@@ -35,6 +37,7 @@ from ._intensity_report import IM_METRICS, IntensityMeasureReport
 from ._intensity_scorer import IntensityMeasureScorer
 from ._novelty import max_cross_correlation
 from ._report import METRICS, ScoreReport
+from ._scenario import SCENARIO_PERIODS, ScenarioErrors, scenario_errors
 
 __all__ = [
     "C2ST_FREQUENCIES",
@@ -42,10 +45,12 @@ __all__ = [
     "F0_BINS",
     "IM_METRICS",
     "METRICS",
+    "SCENARIO_PERIODS",
     "Comparison",
     "HVSRAlignmentScorer",
     "IntensityMeasureReport",
     "IntensityMeasureScorer",
+    "ScenarioErrors",
     "ScoreReport",
     "c2st_features",
     "c2st_score",
@@ -57,4 +62,5 @@ __all__ = [
     "f0_histogram",
     "f0_similarity",
     "max_cross_correlation",
+    "scenario_errors",
 ]
