@@ -7,6 +7,7 @@ import numpy as np
 import torch
 
 from ._base import BaseStationGenerator
+from ._mixing import band_amplitudes, match_bands, shift
 from ._scenario import check_bandwidth, draw_near, kernel_log_weights, mix_scenario
 from ._torch_utils import torch_seed
 from ._validation import check_parameter, seed_from
@@ -15,9 +16,6 @@ from .nn.losses import stft_log_magnitude_loss
 from .nn.timesnet import TimesNet, normalize
 
 __all__ = ["TimesNetGenerator"]
-
-# Log-spaced frequency bands in which ``restore_spectrum`` matches amplitudes.
-_N_SPECTRUM_BANDS = 24
 
 # Records generated per vectorised step of ``sample``: bounds the memory of
 # the gathered components (and of the latent noise) for large requests.
@@ -40,7 +38,7 @@ class TimesNetGenerator(BaseStationGenerator):
 
     The defaults are sized for a CPU (168 k parameters at n_times 6000, 96 k
     of them the positional table; the demo data, 160 records of 3 x 6000
-    samples, trains in about 1.5 minutes on 2 cores);
+    samples, trains in about 3.5 minutes on 2 cores);
     :meth:`paper_config` gives the paper's network.
 
     Parameters
@@ -476,7 +474,7 @@ class TimesNetGenerator(BaseStationGenerator):
                 # imperfect decoder's reconstructions are weaker than that.
                 rms.append(x_norm.square().mean(dim=2).sqrt().cpu())
                 peak.append(x_norm.abs().amax(dim=2).cpu())
-                band.append(torch.from_numpy(_band_amplitudes(x_norm.cpu().numpy())))
+                band.append(torch.from_numpy(band_amplitudes(x_norm.cpu().numpy())))
                 # Husid curve of the record in its units, over all channels.
                 husid = torch.cumsum((x_norm * s[..., None]).square().sum(dim=1), dim=1)
                 onset.append(torch.argmax((husid >= 0.05 * husid[:, -1:]).int(), dim=1).cpu())
@@ -630,11 +628,11 @@ class TimesNetGenerator(BaseStationGenerator):
         for j in range(indices.shape[1]):
             component = entry["recon"][indices[:, j]]
             if onsets is not None:
-                component = _shift(component, onsets - entry["onset"][indices[:, j]])
+                component = shift(component, onsets - entry["onset"][indices[:, j]])
             mixed += w32[:, j, None, None] * component
         if self.restore_spectrum:
             target = np.exp(np.einsum("sk,skcb->scb", weights, np.log(entry["band"][indices])))
-            mixed = _match_bands(mixed, target)
+            mixed = match_bands(mixed, target)
         elif self.restore_peak:
             target = np.exp(np.einsum("sk,skc->sc", weights, np.log(entry["peak"][indices])))
             actual = np.max(np.abs(mixed), axis=2)
@@ -656,63 +654,3 @@ class TimesNetGenerator(BaseStationGenerator):
         mixed *= sigma.astype(np.float32)[..., None]
         mixed += mu.astype(np.float32)[..., None]
         return mixed
-
-
-def _shift(records, shifts):
-    """Delay each record by ``shifts`` samples (negative: advance), zero-filled.
-
-    Parameters
-    ----------
-    records : ndarray of shape (n_records, n_channels, n_times)
-    shifts : ndarray of shape (n_records,), int
-
-    Returns
-    -------
-    shifted : ndarray of shape (n_records, n_channels, n_times)
-        ``shifted[i, :, t] = records[i, :, t - shifts[i]]`` where that sample
-        exists, else 0.
-    """
-    n_times = records.shape[-1]
-    source = np.arange(n_times)[None, :] - np.asarray(shifts)[:, None]
-    inside = (source >= 0) & (source < n_times)
-    gathered = np.take_along_axis(records, np.clip(source, 0, n_times - 1)[:, None, :], axis=2)
-    return gathered * inside[:, None, :]
-
-
-def _band_edges(n_times):
-    """Edges (rFFT bin indices) of the ``restore_spectrum`` bands, 1 to Nyquist."""
-    n_freqs = n_times // 2 + 1
-    return np.unique(np.round(np.geomspace(1, n_freqs, _N_SPECTRUM_BANDS + 1)).astype(int))
-
-
-def _band_amplitudes(records):
-    """RMS of ``|rFFT|`` per log-spaced band, (n_records, n_channels, n_bands), float32.
-
-    Bands cover rFFT bins 1 to Nyquist (DC excluded); a band's value is at
-    least 1e-12 so that its logarithm exists.
-    """
-    power = np.abs(np.fft.rfft(records, axis=-1)) ** 2
-    edges = _band_edges(records.shape[-1])
-    sums = np.add.reduceat(power[..., 1:], edges[:-1] - 1, axis=-1)
-    counts = np.diff(np.append(edges, power.shape[-1]))[: len(edges) - 1]
-    amplitude = np.sqrt(sums[..., : len(counts)] / counts)
-    return np.maximum(amplitude, 1e-12).astype(np.float32)
-
-
-def _match_bands(records, target):
-    """Rescale each band's Fourier amplitude to ``target``, keeping the phase.
-
-    Parameters
-    ----------
-    records : ndarray of shape (n_records, n_channels, n_times)
-    target : ndarray of shape (n_records, n_channels, n_bands)
-        Band amplitudes as :func:`_band_amplitudes` measures them.
-    """
-    spectrum = np.fft.rfft(records, axis=-1)
-    edges = _band_edges(records.shape[-1])
-    actual = _band_amplitudes(records)
-    gain = np.where(actual > 1e-12, target / actual, 1.0)
-    widths = np.diff(np.append(edges, spectrum.shape[-1]))[: gain.shape[-1]]
-    per_bin = np.repeat(gain, widths, axis=-1)
-    spectrum[..., 1 : 1 + per_bin.shape[-1]] *= per_bin
-    return np.fft.irfft(spectrum, n=records.shape[-1], axis=-1).astype(np.float32)

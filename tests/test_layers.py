@@ -22,6 +22,8 @@ LAYERS = {
     "skgen.datasets": 1,
     "skgen.nn": 1,
     "skgen._base": 2,
+    "skgen._mixing": 2,
+    "skgen._scenario": 2,
     "skgen._timesnet": 2,
     "skgen._cvae": 2,
     "skgen.scoring": 3,

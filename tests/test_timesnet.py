@@ -10,8 +10,9 @@ import pytest
 import torch
 from sklearn.base import clone
 
+from skgen._mixing import shift
 from skgen._persistence import load
-from skgen._timesnet import TimesNetGenerator, _shift
+from skgen._timesnet import TimesNetGenerator
 from skgen.nn.timesnet import Inception, TimesNet, dominant_periods, normalize
 
 N_TIMES = 64
@@ -509,7 +510,7 @@ def test_spectral_loss_changes_training_only_when_weighted():
 
 def test_shift_delays_and_advances_with_zero_fill():
     records = np.arange(2 * 1 * 5, dtype=np.float32).reshape(2, 1, 5) + 1
-    shifted = _shift(records, np.array([2, -1]))
+    shifted = shift(records, np.array([2, -1]))
     np.testing.assert_array_equal(shifted[0, 0], [0, 0, 1, 2, 3])
     np.testing.assert_array_equal(shifted[1, 0], [7, 8, 9, 10, 0])
 
