@@ -17,10 +17,12 @@ __all__ = [
     "check_count",
     "check_finite",
     "check_frequencies",
+    "check_highpass",
     "check_parameter",
     "check_positive",
     "check_real_array",
     "check_records",
+    "check_series",
     "check_stations",
     "check_three_component",
     "plain_label",
@@ -327,3 +329,30 @@ def check_band(band, name="band"):
     if not (np.isfinite(low) and np.isfinite(high) and 0 < low < high):
         raise ValueError(f"{name} must satisfy 0 < low < high, got {band!r}")
     return low, high
+
+
+def check_series(X, min_times=1, name="X"):
+    """Time series of shape ``(..., n_times)``: real, non-empty, finite.
+
+    Returns ``X`` as an ndarray without copying it.
+    """
+    X = check_real_array(X, name)
+    if X.ndim == 0 or X.size == 0:
+        raise ValueError(
+            f"{name} is empty or has no samples along its last axis, got shape {X.shape}"
+        )
+    if X.shape[-1] < min_times:
+        raise ValueError(
+            f"{name} needs at least {min_times} samples along its last axis, got shape {X.shape}"
+        )
+    return check_finite(X, name)
+
+
+def check_highpass(highpass, fs):
+    """A high-pass corner in (0, Nyquist) Hz, or None."""
+    if highpass is None:
+        return None
+    highpass = check_positive(highpass, "highpass")
+    if highpass >= fs / 2:
+        raise ValueError(f"highpass={highpass} Hz must be below the Nyquist frequency {fs / 2} Hz")
+    return highpass

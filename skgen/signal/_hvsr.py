@@ -13,10 +13,10 @@ import numpy as np
 from .._validation import (
     check_band,
     check_frequencies,
+    check_highpass,
     check_positive,
     check_three_component,
 )
-from ._checks import check_highpass
 from ._smoothing import KERNELS, _smoothing_matrix, apply_weights, default_centers
 from ._spectra import amplitude
 

@@ -11,8 +11,13 @@ import numpy as np
 import scipy.fft
 import scipy.integrate
 
-from .._validation import check_finite, check_positive, check_real_array
-from ._checks import check_highpass, check_series
+from .._validation import (
+    check_finite,
+    check_highpass,
+    check_positive,
+    check_real_array,
+    check_series,
+)
 from ._spectra import detrend, highpass_gain, n_pad
 
 __all__ = [

@@ -16,8 +16,7 @@ import numbers
 import numpy as np
 import scipy.signal
 
-from .._validation import check_frequencies, check_positive
-from ._checks import check_series
+from .._validation import check_frequencies, check_positive, check_series
 
 __all__ = ["response_spectrum"]
 

@@ -16,12 +16,16 @@ from .._validation import (
     check_positive,
     check_real_array,
 )
-from ._checks import float_dtype
 
 __all__ = ["KERNELS", "default_centers", "konno_ohmachi_smooth"]
 
 KERNELS = ("konno-ohmachi", "log-gaussian")
 _MAX_RELATIVE_SPACING = 0.01
+
+
+def float_dtype(X):
+    """float32 input stays float32 (it is enough for spectra); else float64."""
+    return np.float32 if X.dtype == np.float32 else np.float64
 
 
 @functools.lru_cache(maxsize=8)

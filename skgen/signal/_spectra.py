@@ -10,9 +10,8 @@ import numpy as np
 import scipy.fft
 import scipy.signal
 
-from .._validation import check_frequencies, check_positive
-from ._checks import check_highpass, check_series, float_dtype
-from ._smoothing import _smoothing_matrix, apply_weights
+from .._validation import check_frequencies, check_highpass, check_positive, check_series
+from ._smoothing import _smoothing_matrix, apply_weights, float_dtype
 
 __all__ = ["amplitude_spectrum", "fourier_amplitude"]
 
