@@ -140,7 +140,7 @@ def main():
     parser.add_argument("--n-periods", type=int, default=100)
     parser.add_argument("--n-reference", type=int, default=100)
     parser.add_argument("--n-pyrotd", type=int, default=5)
-    parser.add_argument("--real-dir", type=Path, default=Path("/work/shared/data/real"))
+    parser.add_argument("--real-dir", type=Path, default=REPO / "tests" / "data")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument(
         "--blas-threads",
@@ -157,7 +157,7 @@ def main():
     print(f"eqsig installed: {eqsig is not None}, pyrotd installed: {pyrotd is not None}")
 
     # ------------------------------------------------------------ accuracy
-    directory = args.real_dir if args.real_dir.is_dir() else REPO / "tests" / "data"
+    directory = args.real_dir
     traces, n_files = real_windows(directory)
     print(
         f"\naccuracy on {traces.shape[0]} traces ({traces.shape[0] // 3} windows of 60 s "
