@@ -10,7 +10,7 @@ import numpy as np
 __all__ = ["band_amplitudes", "band_edges", "match_bands", "shift"]
 
 # Log-spaced frequency bands in which ``restore_spectrum`` matches amplitudes.
-N_SPECTRUM_BANDS = 24
+N_BANDS = 24
 
 
 def shift(records, shifts):
@@ -37,7 +37,7 @@ def shift(records, shifts):
 def band_edges(n_times):
     """Edges (rFFT bin indices) of the ``restore_spectrum`` bands, 1 to Nyquist."""
     n_freqs = n_times // 2 + 1
-    return np.unique(np.round(np.geomspace(1, n_freqs, N_SPECTRUM_BANDS + 1)).astype(int))
+    return np.unique(np.round(np.geomspace(1, n_freqs, N_BANDS + 1)).astype(int))
 
 
 def band_amplitudes(records):
