@@ -18,9 +18,7 @@ from obspy import Trace
 from scipy.signal import resample_poly
 
 from .._validation import check_count, check_finite, check_real_array
-
-G = 9.80665
-"""Standard gravity in m/s^2 (PEER records are in units of g)."""
+from ..signal import G
 
 # Acceleration units by their usual spellings (upper case), factor to m/s^2.
 UNITS = {
