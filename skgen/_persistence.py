@@ -181,7 +181,9 @@ def load(path):
     if payload["class"] not in classes:
         raise ValueError(f"{path!r} holds an unknown generator class {payload['class']!r}.")
     cls = classes[payload["class"]]
-    params = _from_safe(payload["params"])
+    # Parameters added since the file was written take the values that
+    # reproduce its behaviour then, not today's defaults.
+    params = {**getattr(cls, "_params_of_older_files", {}), **_from_safe(payload["params"])}
     unknown = sorted(set(params) - set(cls().get_params()))
     if unknown:
         raise ValueError(

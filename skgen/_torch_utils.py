@@ -5,6 +5,8 @@ the numpy layers (:mod:`skgen.signal`, :mod:`skgen.io`,
 :mod:`skgen.datasets`) never do, so they load without torch.
 """
 
+import contextlib
+import functools
 import os
 import tempfile
 import warnings
@@ -12,7 +14,56 @@ from contextlib import contextmanager
 
 import torch
 
-__all__ = ["atomic_torch_save", "resolve_device", "torch_seed", "usable_device"]
+__all__ = [
+    "atomic_torch_save",
+    "autocast",
+    "resolve_device",
+    "resolve_precision",
+    "torch_seed",
+    "usable_device",
+]
+
+PRECISIONS = ("auto", "float32", "bfloat16")
+
+
+@functools.lru_cache(maxsize=1)
+def cpu_has_native_bfloat16():
+    """True when the CPU computes bfloat16 natively (Intel AMX or AVX512-BF16).
+
+    Read from ``/proc/cpuinfo``; False where that file does not exist, so
+    that ``precision="auto"`` falls back to float32 rather than emulating.
+    """
+    try:
+        with open("/proc/cpuinfo") as stream:
+            flags = set(stream.read().split())
+    except OSError:
+        return False
+    return bool(flags & {"amx_bf16", "avx512_bf16"})
+
+
+def resolve_precision(precision, device):
+    """``"float32"`` or ``"bfloat16"``: the training precision on ``device``.
+
+    ``"auto"`` is bfloat16 autocast where the hardware computes it natively
+    (a CPU with AMX or AVX512-BF16, a CUDA device with bfloat16 support) and
+    float32 elsewhere (docs/method.rst, "Training").
+    """
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}; got {precision!r}.")
+    if precision != "auto":
+        return precision
+    device = torch.device(device)
+    if device.type == "cuda":
+        return "bfloat16" if torch.cuda.is_bf16_supported() else "float32"
+    return "bfloat16" if device.type == "cpu" and cpu_has_native_bfloat16() else "float32"
+
+
+def autocast(device, precision):
+    """Autocast context of the forward pass: bfloat16 matmuls and convolutions
+    with float32 weights and losses, or nothing for ``"float32"``."""
+    if precision != "bfloat16":
+        return contextlib.nullcontext()
+    return torch.autocast(torch.device(device).type, dtype=torch.bfloat16)
 
 
 def resolve_device(device):

@@ -355,3 +355,36 @@ def test_saved_file_has_ordinary_permissions_and_path_parameters(tmp_path):
     os.umask(umask)
     assert os.stat(path).st_mode & 0o777 == 0o666 & ~umask
     assert load(path).checkpoint == str(tmp_path / "c.ckpt")
+
+
+def test_file_without_newer_parameters_samples_as_it_did(tmp_path):
+    """A file written before the sampling defaults changed lacks the new
+    parameters: it loads with the values that reproduce its sampling then,
+    not with today's defaults (which would also need bank entries it lacks)."""
+    X, stations = _records([11, 22])
+    plain = dict(
+        waveform_weights="dirichlet",
+        restore_spectrum=False,
+        restore_envelope=False,
+        align_onsets=False,
+    )
+    gen = TimesNetGenerator(**TIMESNET, **plain, precision="float32", random_state=0)
+    gen.fit(X, stations)
+    gen.save(tmp_path / "model.skgen")
+    older = tmp_path / "older.skgen"
+
+    def strip(payload):
+        params = persistence._from_safe(payload["params"])
+        bank = persistence._from_safe(payload["bank"])
+        for name in (*plain, "precision"):
+            del params[name]
+        for entry in bank.values():
+            del entry["envelope"]
+        payload.update(params=persistence._to_safe(params), bank=persistence._to_safe(bank))
+
+    _rewrite(tmp_path / "model.skgen", older, strip)
+    loaded = load(older)
+    assert {name: loaded.get_params()[name] for name in plain} == plain
+    np.testing.assert_array_equal(
+        loaded.sample(11, 3, random_state=0), gen.sample(11, 3, random_state=0)
+    )

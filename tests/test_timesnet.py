@@ -29,6 +29,16 @@ TINY = dict(
 )
 
 
+# The published sampling path, without the alignment and restores that act on
+# top of it: tests of the latent-mixing identities use it.
+PLAIN = dict(
+    waveform_weights="dirichlet",
+    restore_spectrum=False,
+    restore_envelope=False,
+    align_onsets=False,
+)
+
+
 def _records(n_stations=3, per_station=4, n_times=N_TIMES, seed=0):
     """Sinusoids with a station-specific period, noise and amplitude per record."""
     rng = np.random.default_rng(seed)
@@ -231,11 +241,16 @@ def test_random_draws(fitted):
 
 @pytest.mark.parametrize("sigma_mixing", ["geometric", "arithmetic"])
 @pytest.mark.parametrize("sample_noise", [0.0, 0.7])
-def test_bank_sampling_equals_latent_mixing(fitted, sigma_mixing, sample_noise):
+@pytest.mark.parametrize("waveform_weights", ["dirichlet", "equal"])
+def test_bank_sampling_equals_latent_mixing(fitted, sigma_mixing, sample_noise, waveform_weights):
     gen, X, stations = fitted
     gen = copy.copy(gen)
     gen.set_params(
-        sigma_mixing=sigma_mixing, sample_noise=sample_noise, restore_energy=False, n_mix=3
+        **{**PLAIN, "waveform_weights": waveform_weights},
+        sigma_mixing=sigma_mixing,
+        sample_noise=sample_noise,
+        restore_energy=False,
+        n_mix=3,
     )
     X_s = X[stations == "S2"]
     samples = gen.sample("S2", n_samples=6, random_state=3)
@@ -243,7 +258,10 @@ def test_bank_sampling_equals_latent_mixing(fitted, sigma_mixing, sample_noise):
 
     # Explicit route: mix latents of encode(), add noise, head, de-normalise.
     Z = gen.encode(X_s).astype(np.float64)
-    z_mixed = np.einsum("sk,sktd->std", weights, Z[indices])
+    # Equal waveform weights mix latents with 1/k; the Dirichlet weights
+    # still set mu and sigma.
+    latent_weights = weights if waveform_weights == "dirichlet" else np.full_like(weights, 1 / 3)
+    z_mixed = np.einsum("sk,sktd->std", latent_weights, Z[indices])
     if sample_noise:
         z_mixed = z_mixed + noise
     with torch.no_grad():
@@ -263,7 +281,7 @@ def test_bank_sampling_equals_latent_mixing(fitted, sigma_mixing, sample_noise):
 def test_restore_energy_sets_weighted_rms(fitted):
     gen, X, stations = fitted
     gen = copy.copy(gen)
-    gen.set_params(restore_energy=True, n_mix=3, sigma_mixing="arithmetic")
+    gen.set_params(**PLAIN, restore_energy=True, n_mix=3, sigma_mixing="arithmetic")
     X_s = X[stations == "S0"]
     samples = gen.sample("S0", n_samples=4, random_state=2)
     indices, weights, _ = gen._draw_mixtures(len(X_s), 4, np.random.RandomState(2))
@@ -285,7 +303,7 @@ def test_restore_energy_sets_weighted_rms(fitted):
 
 def test_single_record_station_returns_its_reconstruction(fitted):
     gen, X, stations = fitted
-    gen = copy.deepcopy(gen).set_params(restore_energy=False)
+    gen = copy.deepcopy(gen).set_params(**PLAIN, restore_energy=False)
     gen.add_stations(X[:1], ["ONE"])
     samples = gen.sample("ONE", n_samples=3, random_state=0)
     recon = gen.reconstruct(X[:1])
@@ -346,6 +364,9 @@ def test_input_errors(fitted):
         ({"restore_energy": "yes"}, TypeError, "restore_energy must be True or False"),
         ({"restore_peak": 1}, TypeError, "restore_peak must be True or False"),
         ({"align_onsets": None}, TypeError, "align_onsets must be True or False"),
+        ({"restore_envelope": "no"}, TypeError, "restore_envelope must be True or False"),
+        ({"waveform_weights": "random"}, ValueError, "waveform_weights must be 'equal' or"),
+        ({"precision": "half"}, ValueError, "precision must be one of"),
         ({"spectral_loss": -0.1}, ValueError, "spectral_loss == -0.1, must be >= 0"),
         ({"early_stopping": "yes"}, TypeError, "early_stopping must be True or False"),
         ({"validation_fraction": 1.0}, ValueError, "validation_fraction == 1.0, must be < 1"),
@@ -528,7 +549,9 @@ def test_bank_onsets_are_husid_five_percent_points(fitted):
 
 def test_align_onsets_moves_every_component_to_a_pool_onset(fitted):
     gen, X, stations = fitted
-    gen = copy.deepcopy(gen).set_params(align_onsets=True, restore_energy=False, n_mix=1)
+    gen = copy.deepcopy(gen).set_params(
+        **{**PLAIN, "align_onsets": True}, restore_energy=False, n_mix=1
+    )
     # A single-record station whose onset is known: a burst starting at 40.
     burst = np.zeros((1, 3, N_TIMES), dtype=np.float32)
     burst[0, :, 40:44] = [[1.0, -2.0, 2.0, -1.0]] * 3
@@ -548,7 +571,7 @@ def test_align_onsets_moves_every_component_to_a_pool_onset(fitted):
 
 def test_restore_peak_sets_weighted_geometric_mean_peak(fitted):
     gen, X, stations = fitted
-    gen = copy.copy(gen).set_params(restore_peak=True, n_mix=3, sigma_mixing="geometric")
+    gen = copy.copy(gen).set_params(**PLAIN, restore_peak=True, n_mix=3, sigma_mixing="geometric")
     X_s = X[stations == "S1"]
     samples = gen.sample("S1", n_samples=5, random_state=4)
     indices, weights, _ = gen._draw_mixtures(len(X_s), 5, np.random.RandomState(4))
@@ -575,7 +598,7 @@ def test_restore_spectrum_sets_weighted_geometric_mean_band_amplitudes(fitted):
     # Band amplitudes computed here independently: RMS of |rFFT| over the
     # log-spaced bins 1..Nyquist of the bands' edges.
     n_freqs = N_TIMES // 2 + 1
-    edges = np.unique(np.round(np.geomspace(1, n_freqs, 25)).astype(int))
+    edges = np.unique(np.round(np.geomspace(1, n_freqs, 49)).astype(int))
 
     def bands(records):
         power = np.abs(np.fft.rfft(records, axis=-1)) ** 2
@@ -590,10 +613,43 @@ def test_restore_spectrum_sets_weighted_geometric_mean_band_amplitudes(fitted):
 
 
 def test_bank_without_new_entries_explains_itself(fitted):
-    gen = copy.deepcopy(fitted[0])
+    gen = copy.deepcopy(fitted[0]).set_params(align_onsets=False)
     for entry in gen.bank_.values():
         del entry["onset"]
     assert gen.sample("S0", 1, random_state=0).shape == (1, 3, N_TIMES)
     gen.set_params(align_onsets=True)
     with pytest.raises(ValueError, match="align_onsets=True needs the bank's 'onset' entries"):
         gen.sample("S0", 1, random_state=0)
+
+
+def _cpu_flags():
+    try:
+        with open("/proc/cpuinfo") as stream:
+            return set(stream.read().split())
+    except OSError:
+        return set()
+
+
+def test_auto_precision_is_bfloat16_only_on_native_hardware():
+    X, stations = _records()
+    gen = TimesNetGenerator(**TINY, random_state=0).fit(X, stations)
+    native = bool(_cpu_flags() & {"amx_bf16", "avx512_bf16"})
+    assert gen.precision_ == ("bfloat16" if native else "float32")
+
+
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_each_precision_trains_reproducibly(precision):
+    X, stations = _records()
+    params = dict(TINY, precision=precision, random_state=0)
+    first = TimesNetGenerator(**params).fit(X, stations)
+    again = TimesNetGenerator(**params).fit(X, stations)
+    assert first.precision_ == precision
+    assert first.history_ == again.history_
+    for key, value in _state(first).items():
+        torch.testing.assert_close(_state(again)[key], value, rtol=0, atol=0)
+    # bfloat16 changes the arithmetic of training, not what it does: the
+    # first epoch's loss agrees with float32 to bfloat16's precision.
+    reference = TimesNetGenerator(**dict(params, precision="float32")).fit(X, stations)
+    assert first.history_["pretrain"][0] == pytest.approx(
+        reference.history_["pretrain"][0], rel=2e-2
+    )

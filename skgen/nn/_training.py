@@ -247,7 +247,8 @@ def train_epochs(
     ``batch_size / W``: the union of the local batches of step ``t`` is the
     single-process batch ``t``, and averaging the equal-sized local mean
     losses' gradients gives the single-process gradient. Weights therefore
-    equal those of a single-process run up to float32 round-off whenever the
+    equal those of a single-process run up to float32 round-off (in float32
+    training; bfloat16 kernels round differently per local batch) whenever the
     loss itself is not random (no dropout, latent noise or reparameterisation
     noise: each process draws its own) and ``W`` divides ``n_records``;
     otherwise the sampler repeats up to ``W - 1`` records per epoch so that
