@@ -27,7 +27,7 @@ import numpy as np
 import torch
 
 from skgen._timesnet import TimesNetGenerator
-from skgen._torch_utils import torch_seed
+from skgen._torch_utils import resolve_precision, torch_seed
 from skgen.datasets import make_strong_motion
 from skgen.nn._training import EarlyStopping, train_epochs
 from skgen.nn.losses import stft_log_magnitude_loss
@@ -36,12 +36,27 @@ from skgen.signal import pga
 
 # Training configurations of the time-to-quality run: lr, batch and the weight
 # of the STFT log-magnitude term (0: plain MSE, the paper's loss).
+_DEFAULT = TimesNetGenerator()
 QUALITY_CONFIGS = {
-    "default": dict(lr=2e-3, batch_size=8, spectral_loss=0.0),
+    "default": dict(
+        lr=_DEFAULT.lr,
+        batch_size=_DEFAULT.batch_size,
+        spectral_loss=_DEFAULT.spectral_loss,
+        bf16=resolve_precision(_DEFAULT.precision, "cpu") == "bfloat16",
+        epochs=_DEFAULT.epochs,
+    ),
+    "default in float32": dict(
+        lr=_DEFAULT.lr, batch_size=_DEFAULT.batch_size, spectral_loss=0.0, epochs=_DEFAULT.epochs
+    ),
+    "0.1 (fp32, lr 2e-3, 20 epochs)": dict(lr=2e-3, batch_size=8, spectral_loss=0.0, epochs=20),
+    "fp32 lr 2e-3": dict(lr=2e-3, batch_size=8, spectral_loss=0.0),
     "lr 4e-3": dict(lr=4e-3, batch_size=8, spectral_loss=0.0),
     "batch 4": dict(lr=2e-3, batch_size=4, spectral_loss=0.0),
     "stft 0.1": dict(lr=2e-3, batch_size=8, spectral_loss=0.1),
     "stft 1": dict(lr=2e-3, batch_size=8, spectral_loss=1.0),
+    "bf16": dict(lr=2e-3, batch_size=8, spectral_loss=0.0, bf16=True),
+    "bf16 lr 4e-3": dict(lr=4e-3, batch_size=8, spectral_loss=0.0, bf16=True),
+    "bf16 lr 4e-3 stft 0.1": dict(lr=4e-3, batch_size=8, spectral_loss=0.1, bf16=True),
 }
 TARGET_NMSE = 0.01
 TARGET_PGA = (0.9, 1.1)
@@ -155,7 +170,8 @@ def time_to_quality(name, config, X, epochs):
 
     def batch_loss(indices):
         x = X_norm[indices]
-        x_hat = module.head(module.encode(x))
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.get("bf16", False)):
+            x_hat = module.head(module.encode(x)).float()
         loss = torch.mean((x_hat - x) ** 2)
         return loss + weight * stft_log_magnitude_loss(x_hat, x) if weight else loss
 
@@ -220,7 +236,9 @@ def main():
     parser.add_argument("--samples", type=int, default=2000, help="sampled records")
     parser.add_argument("--threads", type=int, default=None, help="torch threads")
     parser.add_argument("--quality", action="store_true", help="time to quality only")
-    parser.add_argument("--quality-epochs", type=int, default=40)
+    parser.add_argument(
+        "--quality-epochs", type=int, default=None, help="default: the config's, else 40"
+    )
     parser.add_argument("--configs", nargs="+", default=list(QUALITY_CONFIGS))
     args = parser.parse_args()
     if args.threads is not None:
@@ -236,7 +254,9 @@ def main():
             f"{TARGET_NMSE} and median PGA ratio in {TARGET_PGA}, budget {BUDGET_SECONDS:.0f} s"
         )
         for name in args.configs:
-            time_to_quality(name, QUALITY_CONFIGS[name], data.X, args.quality_epochs)
+            config = QUALITY_CONFIGS[name]
+            epochs = args.quality_epochs or config.get("epochs", 40)
+            time_to_quality(name, config, data.X, epochs)
         return
     bench_inception(args.batch, args.repeats)
     bench_generator(args.records, args.samples)

@@ -7,20 +7,38 @@ stations registered with frozen weights; then :func:`skgen.compare` over
 ``--n-repeats`` pool/held-out splits and generation seeds, and the
 real-vs-real ceilings of one split. Prints the table and writes it as JSON.
 
+``--paper`` adds TimesNet-Gen with the published code's sampling
+(``TimesNetGenerator.PAPER_SAMPLING`` on the same fitted network);
+``--cvae-params key=value ...`` adds a CVAE with those parameters (e.g. the
+best of ``examples/tune_cvae.py``) next to the default one.
+
     python benchmarks/compare_models.py                  # about 10 min on 2 cores
     python benchmarks/compare_models.py --quick          # the quick demo's setting
+    python benchmarks/compare_models.py --paper --cvae-params beta=1e-3 latent_dim=16
 """
 
 import argparse
+import copy
 import json
 import time
 
 import numpy as np
 import torch
+from sklearn.base import clone
 
-from skgen import HVSRAlignmentScorer, IntensityMeasureScorer, compare
+from skgen import HVSRAlignmentScorer, IntensityMeasureScorer, TimesNetGenerator, compare
 from skgen._demo import _FULL, _QUICK, _models
 from skgen.datasets import make_strong_motion
+
+
+def parse_params(items):
+    """``["beta=1e-3", "latent_dim=16"]`` -> ``{"beta": 0.001, "latent_dim": 16}``."""
+    params = {}
+    for item in items:
+        key, value = item.split("=", 1)
+        params[key] = json.loads(value)
+    return params
+
 
 METRICS = ("alignment", "f0_js", "log_hvsr", "psa", "pga", "duration", "fas", "novelty", "c2st")
 
@@ -32,6 +50,8 @@ def main():
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", default="compare_models.json")
+    parser.add_argument("--paper", action="store_true", help="add the published sampling")
+    parser.add_argument("--cvae-params", nargs="*", default=None, help="a tuned CVAE: key=value")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
@@ -48,11 +68,20 @@ def main():
     X = np.concatenate([d.X for d in data])
     stations = np.concatenate([d.stations for d in data])
     models = _models(args.seed, config["overrides"])
+    if args.cvae_params is not None:
+        tuned = clone(models["Spectrogram CVAE"]).set_params(**parse_params(args.cvae_params))
+        models["Spectrogram CVAE (tuned)"] = tuned
     for name, model in models.items():
         model.set_params(verbose=0)
         start = time.perf_counter()
         model.fit(data[0].X, data[0].stations)
         print(f"fit {name}: {time.perf_counter() - start:.0f} s")
+    if args.paper:
+        # Sampling parameters only: the same fitted network, sampled as the
+        # published code does.
+        paper = copy.deepcopy(models["TimesNet-Gen"]).set_params(**TimesNetGenerator.PAPER_SAMPLING)
+        first = {"TimesNet-Gen": models.pop("TimesNet-Gen"), "TimesNet-Gen (paper)": paper}
+        models = {**first, **models}
 
     start = time.perf_counter()
     result = compare(

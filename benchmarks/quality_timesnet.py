@@ -42,6 +42,7 @@ from scipy.fft import next_fast_len
 
 from skgen import HVSRAlignmentScorer, TimesNetGenerator, make_strong_motion
 from skgen.datasets import REGIONS
+from skgen.scoring import c2st_features, c2st_score
 from skgen.signal import (
     arias_intensity,
     fourier_amplitude,
@@ -58,12 +59,21 @@ TARGETS = {"PGA": 1.2, "PSA": 1.25, "FAS": 1.25, "D5-95": 1.15, "Arias": 1.4}
 # Sampling options on a fitted generator (set_params), by name.
 VARIANTS = {
     "default": {},
-    "paper": {"dirichlet_alpha": np.inf, "restore_energy": False, "sigma_mixing": "arithmetic"},
-    "aligned": {"align_onsets": True},
-    "peak": {"restore_peak": True},
-    "aligned+peak": {"align_onsets": True, "restore_peak": True},
-    "spectrum": {"restore_spectrum": True},
-    "aligned+spectrum": {"align_onsets": True, "restore_spectrum": True},
+    "paper": TimesNetGenerator.PAPER_SAMPLING,
+    # skgen 0.1's sampling: Dirichlet(1) weights on waveforms and amplitudes,
+    # energy restoring only.
+    "0.1": {
+        "dirichlet_alpha": 1.0,
+        "waveform_weights": "dirichlet",
+        "restore_spectrum": False,
+        "restore_envelope": False,
+        "align_onsets": False,
+    },
+    "no envelope": {"restore_envelope": False},
+    "no alignment": {"align_onsets": False},
+    "dirichlet waveforms": {"waveform_weights": "dirichlet"},
+    "alpha 1": {"dirichlet_alpha": 1.0},
+    "alpha inf": {"dirichlet_alpha": np.inf},
 }
 
 
@@ -134,10 +144,11 @@ def evaluate(generator, data, seed):
     results = {}
     scorer = HVSRAlignmentScorer(random_state=seed)
     for region, bunch in data.items():
-        ratios, novel, real_novel = [], [], []
+        ratios, novel, real_novel, generated_all = [], [], [], []
         for k, station in enumerate(np.unique(bunch.stations)):
             pool = bunch.X[bunch.stations == station]
             generated = generator.sample(station, len(pool), random_state=seed * 1000 + k)
+            generated_all.append(generated)
             ratios.append(station_ratios(generated, pool, bunch.fs))
             novel.append(novelty(generated, pool))
             real_novel.append(novelty(pool, pool, exclude_self=True))
@@ -145,6 +156,18 @@ def evaluate(generator, data, seed):
         row = {key: float(np.exp(np.mean([np.log(r[key]) for r in ratios]))) for key in ratios[0]}
         row["novelty"] = float(np.mean(novel))
         row["novelty real"] = float(np.mean(real_novel))
+        # Classifier two-sample test (accuracy): generated vs real records of
+        # the region, and the first vs the second half of each station's
+        # real records (chance: 0.5).
+        real_features = c2st_features(bunch.X, bunch.fs)
+        row["c2st accuracy"] = 1 - c2st_score(
+            real_features, c2st_features(np.concatenate(generated_all), bunch.fs), seed
+        )
+        first = np.concatenate(
+            [np.flatnonzero(bunch.stations == s)[::2] for s in np.unique(bunch.stations)]
+        )
+        second = np.setdiff1d(np.arange(len(bunch.X)), first)
+        row["c2st real"] = 1 - c2st_score(real_features[first], real_features[second], seed)
         row["f0 alignment"] = float(report.metrics["alignment"])
         row["f0 ceiling"] = float(report.ceiling["alignment"])
         results[region] = row

@@ -48,8 +48,8 @@ QUICK = dict(
     ),
 )
 # The published code's sampling: equal weights 1/k (the Dirichlet limit
-# alpha -> inf), no energy restoring, arithmetic mean of sigma.
-PUBLISHED_SAMPLING = dict(dirichlet_alpha=np.inf, restore_energy=False, sigma_mixing="arithmetic")
+# alpha -> inf), no alignment or restoring, arithmetic mean of sigma.
+PUBLISHED_SAMPLING = TimesNetGenerator.PAPER_SAMPLING
 
 
 def main(argv=None):

@@ -56,8 +56,19 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="a tiny run, seconds")
     parser.add_argument("--out", help="unused; accepted like the other examples")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--beta", type=float, nargs="+", help="the beta grid (default: above)")
+    parser.add_argument("--latent-dim", type=int, nargs="+", help="the latent_dim grid")
+    parser.add_argument("--max-epochs", type=int, help="epochs of the early-stopped fits")
     args = parser.parse_args(argv)
     config = QUICK if args.quick else FULL
+    grid = dict(config["grid"])
+    if args.beta:
+        grid["beta"] = args.beta
+    if args.latent_dim:
+        grid["latent_dim"] = args.latent_dim
+    model_params = dict(config["model"])
+    if args.max_epochs:
+        model_params["epochs"] = args.max_epochs
 
     regions = [
         make_strong_motion(**config["data"], region=name, random_state=args.seed + i)
@@ -69,8 +80,8 @@ def main(argv=None):
     cv = list(LeaveOneGroupOut().split(X, stations, groups))
     scorer = HVSRAlignmentScorer(random_state=args.seed)
 
-    base = SpectrogramCVAEGenerator(random_state=args.seed, **config["model"])
-    search = GridSearchCV(base, config["grid"], scoring=scorer, cv=cv, refit=False)
+    base = SpectrogramCVAEGenerator(random_state=args.seed, **model_params)
+    search = GridSearchCV(base, grid, scoring=scorer, cv=cv, refit=False)
     search.fit(X, stations)
     print("GridSearchCV over the held-out region (f0 alignment, mean over 3 folds):")
     for params, mean, std in zip(
@@ -81,9 +92,13 @@ def main(argv=None):
         print(f"  {params}: {mean:.3f} +- {std:.3f}")
     print(f"best: {search.best_params_} ({search.best_score_:.3f})")
 
-    default = SpectrogramCVAEGenerator(random_state=args.seed, **config["model"])
+    # The default is the CVAE as it ships (a fixed number of epochs); the
+    # tuned one adds early stopping and the best grid point.
+    default = SpectrogramCVAEGenerator(
+        random_state=args.seed, **(config["model"] if args.quick else {})
+    )
     tuned = SpectrogramCVAEGenerator(
-        random_state=args.seed, **{**config["model"], **search.best_params_}
+        random_state=args.seed, **{**model_params, **search.best_params_}
     )
     held_out = [groups[test][0] for _, test in cv]
     for name, model in (("default", default), ("tuned", tuned)):
