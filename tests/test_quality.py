@@ -3,7 +3,9 @@
 A TimesNet-Gen fitted on a few simulated stations must make records that
 carry their own station's site frequency (better than a station-agnostic
 stand-in: the same network sampling from every station's records pooled),
-with significant durations and peak accelerations of the pool's order.
+with significant durations and peak accelerations of the pool's order, and
+(with the default sampling) new waveforms of the pool's duration, where the
+published-style Dirichlet mix of waveforms is longer and close to one record.
 """
 
 import numpy as np
@@ -11,6 +13,7 @@ import pytest
 
 from skgen._timesnet import TimesNetGenerator
 from skgen.datasets import make_strong_motion
+from skgen.scoring._novelty import max_cross_correlation
 from skgen.signal import hvsr, peak_frequency, pga
 
 N_TIMES = 3000
@@ -71,3 +74,32 @@ def test_generated_duration_and_pga_stay_near_the_pool(trained):
         # strong phase over the record falls far outside them.
         assert 1 / 2.5 < pga_ratio < 2.5, station
         assert 1 / 2.5 < duration_ratio < 2.5, station
+
+
+def test_default_sampling_is_novel_and_keeps_the_duration(trained):
+    gen, data = trained
+    # skgen 0.1's sampling on the same network: Dirichlet(1) weights on the
+    # waveforms, no alignment, energy restoring only.
+    older = dict(
+        waveform_weights="dirichlet",
+        dirichlet_alpha=1.0,
+        restore_spectrum=False,
+        restore_envelope=False,
+        align_onsets=False,
+    )
+    for k, station in enumerate(data.f0):
+        pool = data.X[data.stations == station]
+        durations, novelty = {}, {}
+        for name, params in (("default", {}), ("0.1", older)):
+            sampler = gen.with_bank(pool, np.full(len(pool), station)).set_params(**params)
+            generated = sampler.sample(station, N_GENERATED, random_state=k)
+            durations[name] = np.median(_d5_95(generated, data.fs)) / np.median(
+                _d5_95(pool, data.fs)
+            )
+            novelty[name] = np.median(max_cross_correlation(generated, pool))
+        # Measured: durations 0.94-1.17 and novelty 0.49-0.54 with the
+        # defaults; 1.32-1.65 and 0.67-0.77 with 0.1's sampling.
+        assert 1 / 1.3 < durations["default"] < 1.3, station
+        assert novelty["default"] < 0.6, station
+        assert durations["0.1"] > durations["default"], station
+        assert novelty["0.1"] > novelty["default"] + 0.05, station
