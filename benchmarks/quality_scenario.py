@@ -34,6 +34,7 @@ import json
 import time
 
 import numpy as np
+import torch
 
 from skgen import TimesNetGenerator, make_strong_motion
 from skgen._base import BaseStationGenerator
@@ -77,6 +78,18 @@ VARIANTS = {
     "no-correction": _no_correction,
     "narrow": {"scenario_bandwidth": (0.25, 0.25)},
     "wide": {"scenario_bandwidth": (1.0, 1.0)},
+    # The sampler's defaults (docs/method.rst, "Sampling") one at a time, and
+    # skgen 0.1's sampling.
+    "alpha 1": {"dirichlet_alpha": 1.0},
+    "no alignment": {"align_onsets": False},
+    "no envelope": {"restore_envelope": False},
+    "0.1 sampling": {
+        "dirichlet_alpha": 1.0,
+        "waveform_weights": "dirichlet",
+        "restore_spectrum": False,
+        "restore_envelope": False,
+        "align_onsets": False,
+    },
 }
 
 COLUMNS = ("conditioned", "unconditioned", "gmm", "ratio", "f0_alignment", "f0_ceiling")
@@ -135,12 +148,16 @@ def main():
     parser.add_argument("--stations", type=int, default=6)
     parser.add_argument("--records", type=int, default=10)
     parser.add_argument("--n-times", type=int, default=6000)
-    parser.add_argument("--epochs", type=int, default=20)
-    parser.add_argument("--noise-epochs", type=int, default=4)
+    defaults = TimesNetGenerator()
+    parser.add_argument("--epochs", type=int, default=defaults.epochs)
+    parser.add_argument("--noise-epochs", type=int, default=defaults.noise_epochs)
+    parser.add_argument("--threads", type=int, default=None, help="torch threads")
     parser.add_argument("--n-samples", type=int, default=1)
     parser.add_argument("--variants", nargs="+", default=["default"], choices=list(VARIANTS))
     parser.add_argument("--json", help="write the per-seed results here")
     args = parser.parse_args()
+    if args.threads is not None:
+        torch.set_num_threads(args.threads)
     per_seed, fit_times = [], []
     for seed in args.seeds:
         results, fit_time = run_seed(seed, args)
