@@ -43,3 +43,20 @@ def test_quick_demo_writes_report_metrics_and_figures(tmp_path, capsys):
     assert "<table>" in html and "alignment ceiling" in html
     assert "Intensity measures" in html and "psa ceiling" in html and "c2st ceiling" in html
     assert "TimesNet-Gen vs Spectrogram CVAE" in html and "95 % interval" in html
+
+
+@pytest.mark.parametrize(
+    ("precision", "overrides", "epochs"),
+    [
+        ("bfloat16", {}, 60),
+        ("float32", {}, 30),
+        ("float32", {"TimesNet-Gen": {"epochs": 2}}, 2),
+    ],
+)
+def test_full_demo_trains_fewer_epochs_without_native_bfloat16(
+    monkeypatch, precision, overrides, epochs
+):
+    import skgen._demo as demo
+
+    monkeypatch.setattr(demo, "resolve_precision", lambda value, device: precision)
+    assert demo._models(0, overrides)["TimesNet-Gen"].epochs == epochs
