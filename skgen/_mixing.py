@@ -133,9 +133,13 @@ def _hop(width):
     return max(1, width // 4)
 
 
-def _moving_power(records, width, at=None):
-    """Centred moving average of ``records ** 2`` over ``width`` samples at the
-    samples ``at`` (default: all), the window shrinking at the ends, float64."""
+def power_envelope(records, width, at=None):
+    """Centred moving average of ``records ** 2`` over ``width`` samples, float64.
+
+    The window shrinks at the record's ends (the mean of the samples that
+    exist). Evaluated at the samples ``at`` (default: every sample, so that
+    the envelope has the records' shape ``(..., n_times)``).
+    """
     power = np.square(np.asarray(records, dtype=np.float64))
     n_times = power.shape[-1]
     cumulative = np.concatenate(
@@ -148,13 +152,14 @@ def _moving_power(records, width, at=None):
     return (cumulative[..., high] - cumulative[..., low]) / (high - low)
 
 
-def power_envelope(records, width):
-    """Centred moving average of ``records ** 2`` over ``width`` samples, float64.
-
-    The window shrinks at the record's ends (the mean of the samples that
-    exist), so the envelope has the records' shape ``(..., n_times)``.
-    """
-    return _moving_power(records, width)
+def _interpolation(position, n_steps):
+    """Neighbours and weight of linear interpolation at ``position`` (in steps),
+    clipped to ``[0, n_steps - 1]``: values there are
+    ``(1 - fraction) * v[low] + fraction * v[high]``."""
+    position = np.clip(position, 0, n_steps - 1)
+    low = np.floor(position).astype(np.int64)
+    high = np.minimum(low + 1, n_steps - 1)
+    return low, high, position - low
 
 
 def _grid(n_times, width):
@@ -169,7 +174,7 @@ def log_envelope(records, width):
     the envelope at samples ``0, hop, 2 hop, ...``.
     """
     grid = _grid(np.shape(records)[-1], width)
-    envelope = _moving_power(records, width, at=grid)
+    envelope = power_envelope(records, width, at=grid)
     return np.log(np.maximum(envelope, 1e-30)).astype(np.float32)
 
 
@@ -192,10 +197,8 @@ def envelope_at(log_envelopes, shifts, width):
     """
     n_steps = log_envelopes.shape[-1]
     position = np.arange(n_steps)[None, :] - np.asarray(shifts)[:, None] / _hop(width)
-    position = np.clip(position, 0, n_steps - 1)
-    low = np.floor(position).astype(np.int64)
-    high = np.minimum(low + 1, n_steps - 1)
-    fraction = (position - low)[:, None, :]
+    low, high, fraction = _interpolation(position, n_steps)
+    fraction = fraction[:, None, :]
     first = np.take_along_axis(log_envelopes, low[:, None, :], axis=2)
     second = np.take_along_axis(log_envelopes, high[:, None, :], axis=2)
     return (1.0 - fraction) * first + fraction * second
@@ -220,14 +223,12 @@ def match_envelope(records, log_target, width):
     grid = _grid(n_times, width)
     target = np.exp(log_target)
     floor = _ENVELOPE_FLOOR * target.max(axis=-1, keepdims=True)
-    actual = _moving_power(records, width, at=grid)
+    actual = power_envelope(records, width, at=grid)
     gain = np.sqrt((target + floor) / (actual + floor)).astype(np.float32)
     # Linear interpolation between grid samples; the last value holds after
     # the last grid sample.
-    position = np.minimum(np.arange(n_times) / _hop(width), len(grid) - 1)
-    low = np.floor(position).astype(np.int64)
-    high = np.minimum(low + 1, len(grid) - 1)
-    fraction = (position - low).astype(np.float32)
+    low, high, fraction = _interpolation(np.arange(n_times) / _hop(width), len(grid))
+    fraction = fraction.astype(np.float32)
     return (records * (gain[..., low] * (1 - fraction) + gain[..., high] * fraction)).astype(
         np.float32
     )
