@@ -24,21 +24,12 @@ import time
 
 import numpy as np
 import torch
+from quality_timesnet import parse_params
 from sklearn.base import clone
 
 from skgen import HVSRAlignmentScorer, IntensityMeasureScorer, TimesNetGenerator, compare
 from skgen._demo import _FULL, _QUICK, _models
 from skgen.datasets import make_strong_motion
-
-
-def parse_params(items):
-    """``["beta=1e-3", "latent_dim=16"]`` -> ``{"beta": 0.001, "latent_dim": 16}``."""
-    params = {}
-    for item in items:
-        key, value = item.split("=", 1)
-        params[key] = json.loads(value)
-    return params
-
 
 METRICS = ("alignment", "f0_js", "log_hvsr", "psa", "pga", "duration", "fas", "novelty", "c2st")
 

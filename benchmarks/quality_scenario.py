@@ -35,6 +35,7 @@ import time
 
 import numpy as np
 import torch
+from quality_timesnet import VARIANTS as SAMPLING
 
 from skgen import TimesNetGenerator, make_strong_motion
 from skgen._base import BaseStationGenerator
@@ -79,17 +80,11 @@ VARIANTS = {
     "narrow": {"scenario_bandwidth": (0.25, 0.25)},
     "wide": {"scenario_bandwidth": (1.0, 1.0)},
     # The sampler's defaults (docs/method.rst, "Sampling") one at a time, and
-    # skgen 0.1's sampling.
-    "alpha 1": {"dirichlet_alpha": 1.0},
-    "no alignment": {"align_onsets": False},
-    "no envelope": {"restore_envelope": False},
-    "0.1 sampling": {
-        "dirichlet_alpha": 1.0,
-        "waveform_weights": "dirichlet",
-        "restore_spectrum": False,
-        "restore_envelope": False,
-        "align_onsets": False,
-    },
+    # skgen 0.1's sampling, as quality_timesnet.py names them.
+    "alpha 1": SAMPLING["alpha 1"],
+    "no alignment": SAMPLING["no alignment"],
+    "no envelope": SAMPLING["no envelope"],
+    "0.1 sampling": SAMPLING["0.1"],
 }
 
 COLUMNS = ("conditioned", "unconditioned", "gmm", "ratio", "f0_alignment", "f0_ceiling")
