@@ -9,7 +9,7 @@ import torch
 from ._base import BaseStationGenerator
 from ._mixing import check_bank_entry, draw_mixtures, mix_bank, record_statistics
 from ._scenario import check_bandwidth, kernel_log_weights, mix_scenario
-from ._torch_utils import PRECISIONS, autocast, resolve_precision, torch_seed
+from ._torch_utils import autocast, check_precision, resolve_precision, torch_seed
 from ._validation import check_parameter, seed_from
 from .nn._training import EarlyStopping, train_epochs
 from .nn.losses import stft_log_magnitude_loss
@@ -388,8 +388,7 @@ class TimesNetGenerator(BaseStationGenerator):
             check_parameter(getattr(self, name), name, numbers.Real, min_val=0)
         if self.dropout >= 1:
             raise ValueError(f"dropout must be < 1, got {self.dropout}.")
-        if self.precision not in PRECISIONS:
-            raise ValueError(f"precision must be one of {PRECISIONS}; got {self.precision!r}.")
+        check_precision(self.precision)
         self._check_early_stopping()
 
     def _check_sampling_params(self):

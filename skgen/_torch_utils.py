@@ -17,6 +17,7 @@ import torch
 __all__ = [
     "atomic_torch_save",
     "autocast",
+    "check_precision",
     "resolve_device",
     "resolve_precision",
     "torch_seed",
@@ -41,6 +42,12 @@ def cpu_has_native_bfloat16():
     return bool(flags & {"amx_bf16", "avx512_bf16"})
 
 
+def check_precision(precision):
+    """Raise ``ValueError`` unless ``precision`` is one of :data:`PRECISIONS`."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}; got {precision!r}.")
+
+
 def resolve_precision(precision, device):
     """``"float32"`` or ``"bfloat16"``: the training precision on ``device``.
 
@@ -48,8 +55,7 @@ def resolve_precision(precision, device):
     (a CPU with AMX or AVX512-BF16, a CUDA device with bfloat16 support) and
     float32 elsewhere (docs/method.rst, "Training").
     """
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {PRECISIONS}; got {precision!r}.")
+    check_precision(precision)
     if precision != "auto":
         return precision
     device = torch.device(device)
