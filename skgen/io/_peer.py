@@ -4,12 +4,11 @@ import re
 from pathlib import Path
 
 import numpy as np
-from obspy.signal.rotate import rotate2zne
 
 from .._validation import check_finite
-from ._arrays import UNITS, fix_length, resample
+from ._arrays import UNITS
+from ._components import triplet_record
 from ._files import check_file
-from ._record import Record
 
 # PEER component tokens: verticals, and named horizontals with their azimuth.
 _AT2_VERTICAL = {"UP", "DWN", "DOWN", "DN", "UD", "V", "VER", "VERT", "Z"}
@@ -194,45 +193,6 @@ def _component(path, factor):
     return dict(parsed, path=path, kind=kind, azimuth=azimuth, acceleration=acceleration)
 
 
-def _triplet_record(members, base, fs):
-    """One record from a vertical and two horizontals, rotated to E and N."""
-    names = ", ".join(str(m["path"]) for m in members)
-    verticals = [m for m in members if m["kind"] == "vertical"]
-    horizontals = [m for m in members if m["kind"] == "horizontal"]
-    if len(verticals) != 1 or len(horizontals) != 2:
-        raise ValueError(
-            "PEER AT2 files must come in triplets (two horizontals and one "
-            f"vertical per station); found {len(horizontals)} horizontal(s) "
-            f"and {len(verticals)} vertical(s) in: {names}."
-        )
-    dts = {m["dt"] for m in members}
-    if max(dts) - min(dts) > 1e-9:
-        raise ValueError(f"AT2 triplet with different DT values {sorted(dts)}: {names}.")
-    (h1, h2), up = horizontals, verticals[0]
-    if abs(np.sin(np.radians(h1["azimuth"] - h2["azimuth"]))) < 1e-3:
-        raise ValueError(
-            f"AT2 horizontals have parallel azimuths {h1['azimuth']} and {h2['azimuth']}: {names}."
-        )
-    npts = max(m["acceleration"].size for m in members)
-    h1_data, h2_data, up_data = (fix_length(m["acceleration"], npts) for m in (h1, h2, up))
-    # Rotate the recorded azimuths to geographic N and E; the vertical
-    # (dip -90 in SEED's convention) passes unchanged.
-    _, north, east = rotate2zne(
-        up_data, 0.0, -90.0, h1_data, h1["azimuth"], 0.0, h2_data, h2["azimuth"], 0.0
-    )
-    rate = 1.0 / members[0]["dt"]
-    stations = {m["station"] for m in members if m["station"]}
-    return Record(
-        data=np.stack([resample(channel, rate, fs) for channel in (east, north, up_data)]),
-        station=stations.pop() if len(stations) == 1 else base,
-        files=[str(m["path"]) for m in members],
-        # The recorded components; E and N are rotated from the first two.
-        channels=[m["component"] or m["path"].stem for m in (h1, h2, up)],
-        sampling_rate=rate,
-        event=members[0]["event"],
-    )
-
-
 def peer_records(paths, fs, factor, on_error):
     """Records from AT2 files grouped into triplets by file name.
 
@@ -251,7 +211,7 @@ def peer_records(paths, fs, factor, on_error):
     records = []
     for base, members in groups.values():
         try:
-            record = _triplet_record(members, base, fs)
+            record = triplet_record(members, base, fs, "PEER AT2 files")
         except ValueError as exc:
             on_error([m["path"] for m in members], exc)
             continue

@@ -12,17 +12,20 @@ from obspy import Stream
 
 from ._afad import afad_record, is_afad_mat
 from ._arrays import units_factor
+from ._asdf import asdf_records, is_asdf
+from ._cosmos import cosmos_records, is_cosmos
 from ._files import FileErrors, check_file, expand_paths
 from ._peer import is_peer_at2, peer_records
 from ._record import finish, reading_options
+from ._seisbench import is_seisbench, seisbench_records
 from ._stream import read_obspy_file, stream_records
 
 
-def _read_peer(indexed, reading, factor, errors):
+def _read_peer(indexed, reading, factor, errors, tag):
     return peer_records(indexed, reading.fs, factor, errors)
 
 
-def _read_afad(indexed, reading, factor, errors):
+def _read_afad(indexed, reading, factor, errors, tag):
     records = []
     for index, path in indexed:
         try:
@@ -32,8 +35,15 @@ def _read_afad(indexed, reading, factor, errors):
     return records
 
 
-# (detect, read a list of (index, path)) per format, in the order tried.
-_FORMATS = ((is_peer_at2, _read_peer), (is_afad_mat, _read_afad))
+# (detect, read a list of (index, path)) per format, in the order tried: a
+# SeisBench waveforms.hdf5 before the other HDF5 files, ASDF.
+_FORMATS = (
+    (is_peer_at2, _read_peer),
+    (is_afad_mat, _read_afad),
+    (is_cosmos, cosmos_records),
+    (is_seisbench, seisbench_records),
+    (is_asdf, asdf_records),
+)
 
 
 def _read_obspy(indexed, reading, factor, errors, inventory):
@@ -74,6 +84,7 @@ def read_records(
     taper=0.05,
     bandpass=None,
     units=None,
+    tag=None,
     on_error="raise",
     return_meta=False,
 ):
@@ -101,6 +112,20 @@ def read_records(
       (:func:`read_afad_mat`), converted from gal; without a stored rate
       they are taken as 100 Hz. Station: the file's metadata, else ``XXXX``
       from an ``AFAD.XXXX.`` name, else the file stem.
+    - ``*.V1``, ``*.V2``, ``*.V1c``, ``*.V2c``: COSMOS V1/V2 files
+      (:func:`read_cosmos`), converted from the header's units code; the
+      channels of a station and start time (in one file or several) form one
+      record, horizontals rotated from their azimuths to E and N. Station:
+      ``NET.STA`` of the text header.
+    - ``waveforms*.hdf5`` with its ``metadata*.csv`` beside it: a SeisBench
+      data set (extra ``seisbench``), one record per metadata row, converted
+      from ``data_format/unit``; station from the ``station_*_code`` columns.
+    - ``*.h5``, ``*.hdf5``, ``*.asdf``: ASDF files (extra ``asdf``): those
+      skgen writes (tag ``generated``, m/s^2), gmprocess workspaces (raw
+      waveforms converted with the file's StationXML, or processed ones with
+      ``tag``, from cm/s^2) and other ASDF files (one tag, or ``tag``, in
+      counts with the file's StationXML). Each record gets its event's
+      magnitude and the hypocentral distance to its station.
     - anything else: every format :func:`obspy.read` recognises (miniSEED,
       SAC, K-NET, ...), grouped into records by :func:`from_stream`'s rules,
       so the components of a record may sit in separate files. Data from
@@ -139,6 +164,12 @@ def read_records(
         Units of the files' values when the user knows them (``"m/s^2"``,
         ``"gal"`` or ``"cm/s^2"``, ``"g"``); replaces each format's own
         (AT2 header, AFAD gal, obspy ``calib``). Not with ``inventory``.
+    tag : str or None, default=None
+        ASDF files only: the waveforms to read, an ASDF tag or a gmprocess
+        label (``"unprocessed"``, ``"default"``...), or ``"processed"`` for
+        the one processed label of a gmprocess workspace. None: skgen's
+        ``generated`` records, else gmprocess's raw waveforms, else the
+        file's only tag.
     on_error : {"raise", "skip"}, default="raise"
         What to do with a file that cannot be read: raise a ValueError
         naming it, or leave it out and warn once
@@ -164,8 +195,12 @@ def read_records(
         ``onset_method`` (``"aic"`` or ``"husid"``; onset and method are
         None for a record of fewer than 8 samples), ``pga`` and
         ``pga_record`` (horizontal PGA of the window and of the whole
-        processed record, m/s^2), and for PEER files ``event`` and
-        ``event_date`` from the header.
+        processed record, m/s^2), for PEER files ``event`` and
+        ``event_date`` from the header; ``magnitude`` and ``distance``
+        (hypocentral, km; None when unknown) for COSMOS, ASDF and SeisBench
+        files, ready for ``fit(X, stations, magnitude=..., distance=...)``;
+        ``provenance`` (the generator's, with the waveform tag and the
+        file's units for ASDF) for ASDF and SeisBench files.
 
     Raises
     ------
@@ -192,6 +227,8 @@ def read_records(
     >>> np.array_equal(X_read, X), list(stations), meta[0]["channels"]
     (True, ['XX.STA1', 'XX.STA2'], ['HNE', 'HNN', 'HNZ'])
     """
+    if tag is not None and not isinstance(tag, str):
+        raise TypeError(f"tag must be a string or None, got {type(tag).__name__}.")
     files = expand_paths(paths)
     reading = reading_options(fs, n_times, window, pre_event, demean, detrend, taper, bandpass)
     errors = FileErrors(on_error)
@@ -208,7 +245,7 @@ def read_records(
     records = []
     for (_, read), indexed in zip(_FORMATS, claimed):
         if indexed:
-            records += read(indexed, reading, factor, errors)
+            records += read(indexed, reading, factor, errors, tag)
     if others:
         records += _read_obspy(others, reading, factor, errors, inventory)
     errors.warn()

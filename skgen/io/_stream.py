@@ -204,7 +204,19 @@ def _record_from_traces(traces, label, fs):
         channels=channels,
         sampling_rate=max(rates),
         start=start,
+        event=_sac_scenario(traces),
     )
+
+
+def _sac_scenario(traces):
+    """Magnitude and distance (km) from SAC headers (``mag``, ``dist``), when set."""
+    sac = [tr.stats.get("sac", {}) for tr in traces]
+    scenario = {}
+    for name, key in (("magnitude", "mag"), ("distance", "dist")):
+        values = {float(header[key]) for header in sac if key in header}
+        if len(values) == 1:
+            scenario[name] = values.pop()
+    return scenario
 
 
 def stream_records(stream, fs, inventory, factor, on_error):
