@@ -28,7 +28,7 @@ def triplet_record(members, base, fs, what):
     what : str
         The files, for messages (e.g. "PEER AT2 files").
     """
-    names = ", ".join(str(m["path"]) for m in members)
+    names = ", ".join(sorted({str(m["path"]) for m in members}))
     verticals = [m for m in members if m["kind"] == "vertical"]
     horizontals = [m for m in members if m["kind"] == "horizontal"]
     if len(verticals) != 1 or len(horizontals) != 2:
@@ -40,13 +40,13 @@ def triplet_record(members, base, fs, what):
     dts = {m["dt"] for m in members}
     if max(dts) - min(dts) > 1e-9:
         raise ValueError(
-            f"{what}: triplet with different sampling intervals {sorted(dts)}: {names}."
+            f"{names}: {what}: triplet with different sampling intervals {sorted(dts)}."
         )
     (h1, h2), up = horizontals, verticals[0]
     if abs(np.sin(np.radians(h1["azimuth"] - h2["azimuth"]))) < 1e-3:
         raise ValueError(
-            f"{what}: horizontals have parallel azimuths {h1['azimuth']} and "
-            f"{h2['azimuth']}: {names}."
+            f"{names}: {what}: horizontals have parallel azimuths {h1['azimuth']} and "
+            f"{h2['azimuth']}."
         )
     npts = max(m["acceleration"].size for m in members)
     h1_data, h2_data, up_data = (fix_length(m["acceleration"], npts) for m in (h1, h2, up))
