@@ -219,17 +219,17 @@ def _physical_memory():
         return None
 
 
-def _check_output_size(n, n_times, ext, out):
+def _check_output_size(n, n_times, format, out):
     """One clear line, before any work, for an output that cannot be written."""
     size = n * 3 * n_times * 4  # float32 samples
     gib = size / 2**30
-    if ext == ".npz":
+    if format == "npz":
         memory = _physical_memory()
         if memory is not None and 2 * size > memory:
             raise UsageError(
                 f"-n {n} records of {n_times} samples need {gib:.1f} GiB held at once "
                 f"for one .npz (this machine has {memory / 2**30:.1f} GiB); write "
-                ".mseed or .sac, which are written in chunks, or lower -n"
+                "mseed, sac, asdf or seisbench, which are written in chunks, or lower -n"
             )
     folder = os.path.dirname(os.path.abspath(out))
     if not os.path.isdir(folder):
@@ -242,59 +242,50 @@ def _check_output_size(n, n_times, ext, out):
         )
 
 
-def _generated_chunks(generator, station, label, n, rng, scenario):
-    """``(first record index, obspy stream)`` per chunk of generated records."""
-    from obspy import UTCDateTime
-
-    from .io import to_stream
-
-    n_times, fs = generator.n_times_, generator.fs
-    # Records one after the other in time, spaced as to_stream spaces them.
-    spacing = float(np.ceil(n_times / fs)) + 60.0
-    for first in range(0, n, SAMPLE_CHUNK):
-        size = min(SAMPLE_CHUNK, n - first)
-        X = generator.sample(station, size, random_state=rng, **scenario)
-        starts = [UTCDateTime(0) + (first + i) * spacing for i in range(size)]
-        yield first, to_stream(X, [label] * size, fs, starttime=starts)
+_SAMPLE_FORMATS = ("mseed", "sac", "asdf", "seisbench", "npz")
 
 
-def _write_mseed(chunks, out):
-    """Append chunk after chunk to one miniSEED file; OUT appears only when done."""
-    partial = f"{out}.part"
+def _sample_format(args):
+    """The container of ``skgen sample``: ``--format``, else told by --out's suffix."""
+    from .io._write import writer_format
+
+    if args.format is not None:
+        return args.format
+    if args.out.lower().endswith(".npz"):
+        return "npz"
     try:
-        with open(partial, "wb") as file:
-            for _, stream in chunks:
-                stream.write(file, format="MSEED")
-        os.replace(partial, out)
-    finally:
-        if os.path.exists(partial):
-            os.remove(partial)
-    return out
+        return writer_format(args.out)
+    except ValueError:
+        raise UsageError(
+            f"cannot tell the format of --out {args.out!r}; end it in .mseed, .sac, .h5 "
+            "(ASDF) or .npz, or give --format (seisbench writes a folder)"
+        ) from None
 
 
-def _write_sac(chunks, root, ext, n):
-    """SAC holds one trace per file: OUT's stem + record number + channel code."""
-    width = len(str(n))
-    paths = []
-    for first, stream in chunks:
-        for index, trace in enumerate(stream):
-            paths.append(f"{root}.{first + index // 3 + 1:0{width}d}.{trace.stats.channel}{ext}")
-            trace.write(paths[-1], format="SAC")
-    return f"{paths[0]} ... {paths[-1]}"
+def _write_generated(generator, station, label, n, rng, scenario, format, out, provenance):
+    """Generate and write ``n`` records chunk by chunk: memory stays at one chunk."""
+    from .io import RecordWriter
+
+    with RecordWriter(
+        out, generator.fs, format=format, provenance=provenance, n_records=n
+    ) as writer:
+        for first in range(0, n, SAMPLE_CHUNK):
+            size = min(SAMPLE_CHUNK, n - first)
+            X = generator.sample(station, size, random_state=rng, **scenario)
+            writer.write(X, [label] * size, **scenario)
+    paths = writer.close()
+    return paths[0] if len(paths) == 1 else f"{paths[0]} ... {paths[-1]}"
 
 
 def _cmd_sample(args):
     import skgen
 
     out = args.out
-    root, ext = os.path.splitext(out)
-    ext = ext.lower()
-    if ext not in (".mseed", ".sac", ".npz"):
-        raise UsageError(f"--out must end in .mseed, .sac or .npz, got {out!r}")
+    format = _sample_format(args)
     n = check_count(args.n, "n_samples")
     generator = skgen.load(args.model)
     station = _station_label(generator, args.station)
-    _check_output_size(n, generator.n_times_, ext, out)
+    _check_output_size(n, generator.n_times_, format, out)
     # One random stream through all chunks: the same --seed gives the same
     # records, and up to SAMPLE_CHUNK records those of one sample() call.
     rng = np.random.RandomState(args.seed)
@@ -302,12 +293,18 @@ def _cmd_sample(args):
     scenario = {}
     if args.magnitude is not None or args.distance is not None:
         scenario = {"magnitude": args.magnitude, "distance": args.distance}
-    if ext == ".npz":
+    if format == "npz":
         X = generator.sample(station, n, random_state=rng, **scenario)
         np.savez(out, X=X, stations=np.array([label] * n), fs=generator.fs)
     else:
-        chunks = _generated_chunks(generator, station, label, n, rng, scenario)
-        out = _write_mseed(chunks, out) if ext == ".mseed" else _write_sac(chunks, root, ext, n)
+        provenance = {
+            "model": os.path.basename(args.model),
+            "generator": type(generator).__name__,
+            "station": label,
+            "random_state": args.seed,
+            **scenario,
+        }
+        out = _write_generated(generator, station, label, n, rng, scenario, format, out, provenance)
     print(f"wrote {n} record(s) for station {args.station} to {out}")
     return 0
 
@@ -460,8 +457,15 @@ def build_parser():
     sample.add_argument(
         "--out",
         required=True,
-        help="output file: .mseed or .npz; .sac writes one file per "
-        "record and component, OUT-stem.N.CHANNEL.sac",
+        help="output file: .mseed, .h5 (ASDF) or .npz; .sac writes one file per "
+        "record and component, OUT-stem.N.CHANNEL.sac; with --format seisbench "
+        "a folder of waveforms.hdf5 and metadata.csv",
+    )
+    sample.add_argument(
+        "--format",
+        choices=_SAMPLE_FORMATS,
+        help="container of --out (default: told by its suffix); asdf and seisbench keep "
+        "the generator's provenance and the scenario (see docs/data.rst)",
     )
     sample.add_argument("--seed", type=int, default=None)
     sample.add_argument(

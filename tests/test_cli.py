@@ -239,3 +239,41 @@ def test_sample_too_large_is_one_line_before_any_work(
     assert "-n 2000000 records of 128 samples need" in err
     assert ("for one .npz" in err) == out.endswith(".npz")
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("fmt, out", [("asdf", "gen.h5"), ("seisbench", "generated")])
+def test_sample_format_streams_into_asdf_and_seisbench(tiny_model, tmp_path, monkeypatch, fmt, out):
+    """--format asdf|seisbench writes chunk by chunk; read back with the provenance."""
+    import skgen.cli
+    from skgen import load
+    from skgen.io import read_records
+
+    model, station = tiny_model
+    monkeypatch.setattr(skgen.cli, "SAMPLE_CHUNK", 2)
+    argv = ["sample", "--model", str(model), "--station", station, "-n", "5", "--seed", "4"]
+    assert main([*argv, "--out", str(tmp_path / out), "--format", fmt]) == 0
+    X, stations, meta = read_records(
+        tmp_path / out,
+        n_times=128,
+        window="start",
+        demean=False,
+        detrend=False,
+        taper=None,
+        return_meta=True,
+    )
+    np.testing.assert_array_equal(X[:2], load(model).sample(station, 2, random_state=4))
+    assert len({record.tobytes() for record in X}) == 5 and list(stations) == [station] * 5
+    provenance = meta[0]["provenance"]
+    assert provenance["model"] == "tiny.skgen" and provenance["random_state"] == 4
+    assert provenance["station"] == station and provenance["generator"] == "TimesNetGenerator"
+    assert not list(tmp_path.rglob("*.part"))
+
+
+def test_sample_format_unknown_suffix_is_one_line(tiny_model, tmp_path, capsys, monkeypatch):
+    model, station = tiny_model
+    monkeypatch.delenv("SKGEN_DEBUG", raising=False)
+    argv = ["sample", "--model", str(model), "--station", station, "--out", str(tmp_path / "g")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert "cannot tell the format of --out" in err and "--format" in err
+    assert len(err.splitlines()) == 1
