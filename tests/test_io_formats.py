@@ -289,3 +289,18 @@ def test_bad_seisbench_rows(tmp_path, records):
     metadata.write_text("name,station_code\nx,A\n")
     with pytest.raises(ValueError, match="metadata.csv: no trace_name column"):
         read_records(tmp_path / "set", **EXACT)
+
+
+def test_workspace_example_runs(tmp_path, monkeypatch, capsys):
+    """The gallery example builds, reads and fits from a workspace and writes ASDF back."""
+    import runpy
+    from pathlib import Path
+
+    pytest.importorskip("matplotlib")
+    monkeypatch.setenv("MPLBACKEND", "Agg")
+    monkeypatch.chdir(tmp_path)
+    example = Path(__file__).resolve().parents[1] / "examples" / "plot_read_workspace.py"
+    runpy.run_path(str(example), run_name="__main__")
+    out = capsys.readouterr().out
+    assert "read X (8, 3, 1000), stations ['XX.A00', 'XX.A01'], units cm/s^2" in out
+    assert "read back equal: True" in out and "'random_state': 0" in out
