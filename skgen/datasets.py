@@ -8,6 +8,12 @@ omega-squared source, geometric spreading, anelastic attenuation ``Q(f)`` and
 half-space whose resonance gives it a true site frequency ``f0 = Vs / (4 H)``,
 so generators and HVSR code can be tested against ground truth offline.
 
+The ``"basin"`` preset carries the same spectra by waves instead of
+independent noise per component: S waves polarised by a double-couple
+radiation pattern and the back-azimuth, P waves on the vertical and the radial
+before them, and dispersed surface waves of a sedimentary basin
+(``docs/data.rst``, "Region presets").
+
 References
 ----------
 Boore, D. M. (2003). Simulation of ground motion using the stochastic method.
@@ -38,10 +44,12 @@ section 7.2 (transfer function of a damped layer on an elastic half-space).
 import zlib
 
 import numpy as np
-from scipy.fft import irfft, next_fast_len, rfft, rfftfreq
+from scipy.fft import next_fast_len
 from sklearn.utils import Bunch, check_random_state
 
+from ._point_source import PAD_SECONDS, ROCK_DENSITY, ROCK_VP_VS, SOIL_DENSITY, point_source_records
 from ._validation import check_count, check_positive
+from ._wave_physics import draw_basins, draw_geometry, wave_records
 
 __all__ = ["REGIONS", "SITE_RANGES", "make_strong_motion"]
 
@@ -109,6 +117,33 @@ REGIONS = {
         "magnitude_range": (5.0, 6.5),
         "distance_range": (60.0, 200.0),
     },
+    "basin": {
+        "description": (
+            "Active crust as region A, recorded in a sedimentary basin, with "
+            "wave physics: S waves polarised by a double-couple radiation "
+            "pattern and the back-azimuth, P waves on the vertical and the "
+            "radial before the S waves, and dispersed Rayleigh and Love waves "
+            "of the basin (slow at low frequency) after them."
+        ),
+        "stress_drop": 70.0,
+        "kappa": 0.04,
+        "q0": 180.0,
+        "eta": 0.45,
+        "beta": 3.5,
+        "alpha": 6.0,
+        "density": 2.8,
+        "spreading_hinges": (1.0, 40.0),
+        "spreading_exponents": (-1.0, -0.5),
+        "duration_distances": (0.0, 7.0, 45.0, 125.0, 175.0, 270.0),
+        "duration_values": (0.0, 2.4, 8.4, 10.9, 17.4, 34.2),
+        "magnitude_range": (4.0, 6.5),
+        "distance_range": (10.0, 100.0),
+        "wave_physics": True,
+        "basin_frequency_range": (0.2, 0.6),
+        "basin_velocity_range": (1.5, 2.5),
+        "surface_wave_velocity": 3.0,
+        "surface_wave_ratio": 1.5,
+    },
 }
 """Source and path presets of :func:`make_strong_motion`, by region name.
 
@@ -127,6 +162,17 @@ Each preset is a dict with keys
 - ``magnitude_range`` : moment magnitudes are drawn uniformly in it;
 - ``distance_range`` : hypocentral distances (km) are drawn log-uniformly in it;
 - ``description`` : where the values come from.
+
+A wave-physics preset (``"basin"``) also has
+
+- ``wave_physics`` : ``True``;
+- ``basin_frequency_range`` : each station's basin frequency ``fb`` (Hz) is
+  drawn log-uniformly in it; surface waves carry the band below ``2 fb``;
+- ``basin_velocity_range`` : each station's low-frequency group velocity
+  (km/s) is drawn uniformly in it;
+- ``surface_wave_velocity`` : group velocity at high frequency, km/s;
+- ``surface_wave_ratio`` : surface-wave / S-wave Fourier amplitude at 10 km,
+  growing as ``sqrt(R / 10 km)`` (cylindrical against spherical spreading).
 
 Add a preset by inserting a new key with the same fields.
 """
@@ -147,25 +193,8 @@ soil layer's S-wave speed ``vs_layer`` (m/s) is log-uniform, its thickness is
 layer's damping ratio and its ``Vp / Vs`` are uniform in their ranges.
 """
 
-# Fixed physical constants of the simulation.
-_SARAGONI_HART_EPSILON = 0.2  # time of the window peak as a fraction of its length
-_SARAGONI_HART_ETA = 0.05  # window amplitude left at the end of its nominal length
-_WINDOW_LENGTH_FACTOR = 2.0  # window length / ground-motion duration (Boore 2003)
-_RADIATION_S = 0.55  # average S-wave radiation pattern (Boore 2003)
-_RADIATION_P = 0.52  # rms P-wave radiation pattern (Boore and Boatwright 1984)
-_FREE_SURFACE = 2.0
-_HORIZONTAL_PARTITION = 1.0 / np.sqrt(2.0)  # S amplitude per horizontal (Boore 2003)
-_P_CORNER_RATIO = 1.5  # P corner frequency / S corner frequency (Madariaga 1976)
-_S_VERTICAL_RATIO = 0.6  # vertical / horizontal S-wave amplitude (SV on the vertical)
-_P_HORIZONTAL_RATIO = 0.3  # horizontal / vertical P-wave amplitude, steep incidence
-_SOIL_DENSITY = 1.9  # g/cm^3
-_ROCK_DENSITY = 2.4  # g/cm^3
-_ROCK_VP_VS = np.sqrt(3.0)  # Poisson solid
-_NOISE_FLOOR = 1e-5  # rms background noise of a strong-motion sensor, m/s^2
 _P_ARRIVAL_RANGE = (3.0, 8.0)  # seconds of pre-event record before the P wave
-_PAD_SECONDS = 20.0  # room for the site's ringing before the circular FFT wraps
 _MIN_N_TIMES = 64
-_CHUNK_RECORDS = 32
 _MIN_FS = 40.0  # Nyquist at or above 20 Hz, the top of the usual HVSR band
 
 
@@ -197,142 +226,16 @@ def _draw_sites(n_stations, rng):
     impedance = rng.uniform(*SITE_RANGES["impedance_ratio"], n_stations)
     damping = rng.uniform(*SITE_RANGES["damping"], n_stations)
     vp_vs = rng.uniform(*SITE_RANGES["vp_vs_layer"], n_stations)
-    vs_rock = impedance * vs * _SOIL_DENSITY / _ROCK_DENSITY
+    vs_rock = impedance * vs * SOIL_DENSITY / ROCK_DENSITY
     return {
         "f0": f0,
         "thickness": vs / (4.0 * f0),
         "vs": vs,
         "vp": vp_vs * vs,
         "vs_rock": vs_rock,
-        "vp_rock": _ROCK_VP_VS * vs_rock,
+        "vp_rock": ROCK_VP_VS * vs_rock,
         "damping": damping,
     }
-
-
-def _layer_transfer(freqs, thickness, velocity, rock_velocity, damping):
-    """Surface / outcropping-rock transfer function of a damped layer.
-
-    Vertically incident waves, layer of ``thickness`` (m) and wave speed
-    ``velocity`` (m/s) with hysteretic ``damping`` on an elastic half-space
-    (Kramer 1996, section 7.2); resonance at ``velocity / (4 thickness)``.
-    Arguments of shape (n_stations, 1), result (n_stations, n_freqs).
-    """
-    complex_velocity = velocity * np.sqrt(1.0 + 2.0j * damping)
-    phase = 2.0 * np.pi * freqs * thickness / complex_velocity
-    impedance = _SOIL_DENSITY * complex_velocity / (_ROCK_DENSITY * rock_velocity)
-    return 1.0 / (np.cos(phase) + 1j * impedance * np.sin(phase))
-
-
-def _geometric_spreading(distance, hinges, exponents):
-    """Continuous piecewise power law in hypocentral distance (km), 1 at 1 km."""
-    spreading = np.ones_like(distance)
-    bounds = list(hinges[1:]) + [np.inf]
-    for start, stop, exponent in zip(hinges, bounds, exponents):
-        segment = np.clip(distance, start, stop) / start
-        spreading = spreading * segment**exponent
-    return spreading
-
-
-def _saragoni_hart(time, length):
-    """Saragoni-Hart window of Boore (2003), zero before ``time = 0``.
-
-    Rises to 1 at ``0.2 length``, is 0.05 at ``length``, then decays.
-    """
-    eps, eta = _SARAGONI_HART_EPSILON, _SARAGONI_HART_ETA
-    b = -eps * np.log(eta) / (1.0 + eps * (np.log(eps) - 1.0))
-    c = b / eps
-    a = (np.e / eps) ** b
-    scaled = np.maximum(time, 0.0) / length
-    return a * scaled**b * np.exp(-c * scaled)
-
-
-def _shaped_noise(noise, spectrum, dt):
-    """Boore (2003) step: unit-rms noise spectrum times the target spectrum.
-
-    ``noise`` (..., n) is windowed noise; ``spectrum`` (..., n // 2 + 1) the
-    target Fourier spectrum in m/s (complex allowed), so the output's Fourier
-    amplitude has the target as its expected rms value.
-    """
-    noise_spectrum = rfft(noise, axis=-1)
-    rms = np.sqrt(np.mean(np.abs(noise_spectrum) ** 2, axis=-1, keepdims=True))
-    return irfft(noise_spectrum / rms * spectrum / dt, n=noise.shape[-1], axis=-1)
-
-
-def _site_transfer(sites, freqs):
-    """SH and P transfer functions of every station, (n_stations, n_freqs)."""
-    column = {key: value[:, None] for key, value in sites.items()}
-    sh_site = _layer_transfer(
-        freqs, column["thickness"], column["vs"], column["vs_rock"], column["damping"]
-    )
-    p_site = _layer_transfer(
-        freqs, column["thickness"], column["vp"], column["vp_rock"], column["damping"]
-    )
-    return sh_site, p_site
-
-
-def _source_path_spectra(preset, magnitude, distance, freqs):
-    """S (per horizontal) and P (vertical) Fourier spectra on rock, in m/s.
-
-    Brune omega-squared source, geometric spreading, ``Q(f)`` and kappa
-    (Boore 2003), shape (n_records, n_freqs); zero at 0 Hz. The P wave uses
-    the same ``Q(f)`` with the P-wave speed.
-    """
-    f = freqs[None, :]
-    moment = 10.0 ** (1.5 * magnitude[:, None] + 9.05)  # N m
-    quality = preset["q0"] * np.maximum(f, freqs[1]) ** preset["eta"]
-    spreading = _geometric_spreading(
-        distance, preset["spreading_hinges"], preset["spreading_exponents"]
-    )[:, None]
-    decay = np.exp(-np.pi * preset["kappa"] * f)
-    density = preset["density"] * 1000.0  # kg/m^3
-    corner_s = _corner_frequency(preset, magnitude)[:, None]
-
-    def spectrum(radiation, partition, speed, corner):
-        # C M0 with speed in m/s and the 1 km reference distance in m gives m s;
-        # times (2 pi f)^2 this is a Fourier acceleration amplitude in m/s.
-        scale = (
-            radiation
-            * partition
-            * _FREE_SURFACE
-            / (4.0 * np.pi * density * (speed * 1000.0) ** 3 * 1000.0)
-        )
-        brune = (2.0 * np.pi * f) ** 2 / (1.0 + (f / corner) ** 2)
-        attenuation = np.exp(-np.pi * f * distance[:, None] / (quality * speed))
-        return scale * moment * brune * spreading * attenuation * decay
-
-    s_wave = spectrum(_RADIATION_S, _HORIZONTAL_PARTITION, preset["beta"], corner_s)
-    p_wave = spectrum(_RADIATION_P, 1.0, preset["alpha"], _P_CORNER_RATIO * corner_s)
-    return s_wave, p_wave
-
-
-def _corner_frequency(preset, magnitude):
-    """Brune S-wave corner frequency in Hz (Boore 2003)."""
-    moment_dyne_cm = 10.0 ** (1.5 * magnitude + 16.05)
-    return 4.906e6 * preset["beta"] * (preset["stress_drop"] / moment_dyne_cm) ** (1 / 3)
-
-
-def _record_windows(preset, magnitude, distance, pre_event, n_times, n_sim, fs):
-    """S and P Saragoni-Hart windows on the simulation grid, (n, 2, n_sim).
-
-    Each lasts the source duration ``1 / fc`` plus the path duration. Time 0
-    is the record start: ``pre_event`` s before the P arrival, or later when
-    needed to put the S-window peak no later than mid-record.
-    """
-    corner_s = _corner_frequency(preset, magnitude)
-    path_duration = np.interp(distance, preset["duration_distances"], preset["duration_values"])
-    length_s = _WINDOW_LENGTH_FACTOR * (1.0 / corner_s + path_duration)
-    length_p = _WINDOW_LENGTH_FACTOR * (1.0 / (_P_CORNER_RATIO * corner_s) + path_duration)
-    arrival_p = distance / preset["alpha"]
-    arrival_s = distance / preset["beta"]
-    s_peak = arrival_s + _SARAGONI_HART_EPSILON * length_s
-    start = np.maximum(arrival_p - pre_event, s_peak - 0.5 * n_times / fs)
-    time = np.arange(n_sim) / fs
-    window_s = _saragoni_hart(time - (arrival_s - start)[:, None], length_s[:, None])
-    window_p = _saragoni_hart(time - (arrival_p - start)[:, None], length_p[:, None])
-    # Windows stop half-way into the pad so that the site's ringing has died out
-    # before the circular FFT wraps it onto the start of the record.
-    active = time < n_times / fs + 0.5 * _PAD_SECONDS
-    return np.stack([window_s, window_p], axis=1) * active
 
 
 def make_strong_motion(
@@ -373,6 +276,21 @@ def make_strong_motion(
     to reach the S wave's peak by mid-record, the record starts later so that
     the S-wave peak sits at mid-record (the P wave may then be cut off).
 
+    ``region="basin"`` (source and path of region A) adds wave physics, with
+    the same spectra on average: each record draws a double-couple mechanism,
+    a depth of 5-15 km and a source-to-station azimuth. S waves carry the
+    radiation pattern (SV on the radial, SH on the transverse, rotated into E
+    and N by the back-azimuth), coherent below about 2 Hz and isotropic,
+    incoherent scattering above. The P wave (radiation pattern below 2 Hz)
+    arrives at ``R / alpha`` on the vertical and, 0.3 times as strong and in
+    phase, on the radial, before the S wave at ``R / beta``. Each station
+    sits in a basin with a group velocity ``U(f)`` slow at low frequency
+    (:data:`REGIONS`): Rayleigh waves on the radial and the vertical, the
+    vertical a quarter period behind the radial, and Love waves on the
+    transverse, arrive at ``R / U(f)`` (Love 1.1 times faster), a group
+    delay applied as a phase in the Fourier domain. The site transfer
+    functions apply as above, so the H/V peak stays at ``f0``.
+
     Parameters
     ----------
     n_stations : int, default=8
@@ -381,7 +299,8 @@ def make_strong_motion(
         Number of records simulated for each station.
     region : str, default="A"
         Source and path preset, a key of :data:`REGIONS` ("A" active crust,
-        "B" stable continent, "C" hard-rock shield). Station labels start with the region name.
+        "B" stable continent, "C" hard-rock shield, "basin" region A with
+        wave physics). Station labels start with the region name.
     n_times : int, default=6000
         Samples per record, at least 64.
     fs : float, default=100.0
@@ -415,6 +334,21 @@ def make_strong_motion(
             Sampling rate in Hz.
         DESCR : str
             Description of the simulation.
+
+        ``region="basin"`` adds
+
+        back_azimuth : ndarray of shape (n_records,)
+            Station-to-source azimuth in degrees from north, as ObsPy's
+            ``rotate_ne_rt`` takes it.
+        depth : ndarray of shape (n_records,)
+            Hypocentral depth in km.
+        mechanism : ndarray of shape (n_records, 3)
+            Strike, dip and rake of the double couple in degrees (Aki and
+            Richards convention).
+        basin : dict of str to dict
+            Per station, ``frequency`` (Hz), ``low_velocity`` and
+            ``high_velocity`` (km/s) of its Rayleigh group velocity
+            ``U(f) = high - (high - low) / (1 + (f / frequency)^2)``.
 
     Raises
     ------
@@ -453,48 +387,42 @@ def make_strong_motion(
 
     # Stations of different regions are different sites, even under one seed.
     site_seed = (rng.randint(2**31 - 1) + zlib.crc32(region.encode())) % 2**32
-    sites = _draw_sites(n_stations, np.random.RandomState(site_seed))
+    site_rng = np.random.RandomState(site_seed)
+    sites = _draw_sites(n_stations, site_rng)
     width = max(2, len(str(n_stations - 1)))
     labels = np.array([f"{region}{i:0{width}d}" for i in range(n_stations)])
     station_index = np.repeat(np.arange(n_stations), records_per_station)
 
-    magnitude = rng.uniform(*preset["magnitude_range"], n_records)
-    distance = np.exp(rng.uniform(*np.log(preset["distance_range"]), n_records))
-    pre_event = rng.uniform(*_P_ARRIVAL_RANGE, n_records)
-
-    n_sim = next_fast_len(n_times + int(np.ceil(_PAD_SECONDS * fs)), real=True)
-    freqs = rfftfreq(n_sim, 1.0 / fs)
-    sh_site, p_site = _site_transfer(sites, freqs)
-    X = np.empty((n_records, 3, n_times), dtype=np.float32)
-    # Fixed-size chunks of records bound the memory (a few MB per record at the
-    # defaults) while keeping the random stream, hence the data, seed-determined.
-    for first in range(0, n_records, _CHUNK_RECORDS):
-        chunk = slice(first, first + _CHUNK_RECORDS)
-        windows = _record_windows(
-            preset, magnitude[chunk], distance[chunk], pre_event[chunk], n_times, n_sim, fs
-        )
-        noise = rng.standard_normal(windows.shape[:2] + (3, n_sim))
-        noise *= windows[:, :, None, :]
-        s_wave, p_wave = _source_path_spectra(preset, magnitude[chunk], distance[chunk], freqs)
-        stations_chunk = station_index[chunk]
-        # Target spectra (record, wave S/P, channel E/N/U, frequency).
-        target = np.empty(noise.shape[:3] + freqs.shape, dtype=complex)
-        target[:, 0, :2] = (s_wave * sh_site[stations_chunk])[:, None]
-        target[:, 0, 2] = _S_VERTICAL_RATIO * s_wave * p_site[stations_chunk]
-        target[:, 1, 2] = p_wave * p_site[stations_chunk]
-        target[:, 1, :2] = _P_HORIZONTAL_RATIO * target[:, 1, 2:3]
-        waves = _shaped_noise(noise, target, 1.0 / fs)
-        records = waves.sum(axis=1)[..., :n_times]
-        records += _NOISE_FLOOR * rng.standard_normal(records.shape)
-        X[chunk] = records
+    events = {
+        "magnitude": rng.uniform(*preset["magnitude_range"], n_records),
+        "distance": np.exp(rng.uniform(*np.log(preset["distance_range"]), n_records)),
+        "pre_event": rng.uniform(*_P_ARRIVAL_RANGE, n_records),
+    }
+    extra = {}
+    if preset.get("wave_physics", False):
+        basins = draw_basins(n_stations, preset, site_rng)
+        geometry = draw_geometry(n_records, events["distance"], rng)
+        X = wave_records(preset, sites, basins, station_index, events, geometry, n_times, fs, rng)
+        extra = {
+            "back_azimuth": geometry["back_azimuth"],
+            "depth": geometry["depth"],
+            "mechanism": geometry["mechanism"],
+            "basin": {
+                str(label): {key: float(values[i]) for key, values in basins.items()}
+                for i, label in enumerate(labels)
+            },
+        }
+    else:
+        n_sim = next_fast_len(n_times + int(np.ceil(PAD_SECONDS * fs)), real=True)
+        X = point_source_records(preset, sites, station_index, events, n_times, n_sim, fs, rng)
 
     return Bunch(
         X=X,
         stations=labels[station_index],
         f0={str(label): float(value) for label, value in zip(labels, sites["f0"])},
         region=region,
-        magnitude=magnitude,
-        distance=distance,
+        magnitude=events["magnitude"],
+        distance=events["distance"],
         fs=fs,
         DESCR=(
             f"Stochastic point-source strong motion (Boore 2003), region "
@@ -502,4 +430,5 @@ def make_strong_motion(
             f"{records_per_station} records, {n_times} samples at {fs:g} Hz, "
             f"acceleration in m/s^2, channels E, N, U."
         ),
+        **extra,
     )

@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 from sklearn.utils import Bunch
 
-from skgen.datasets import REGIONS, SITE_RANGES, _layer_transfer, _shaped_noise, make_strong_motion
+from skgen._point_source import layer_transfer, shaped_noise
+from skgen.datasets import REGIONS, SITE_RANGES, make_strong_motion
 from skgen.signal import hvsr, peak_frequency, pga
 
 
-@pytest.fixture(scope="module", params=["A", "B", "C"])
+@pytest.fixture(scope="module", params=["A", "B", "C", "basin"])
 def default_data(request):
     """The documented default data set (8 stations x 20 records) per region."""
     return make_strong_motion(region=request.param, random_state=0)
@@ -29,7 +30,7 @@ def test_shaped_noise_energy_matches_target_spectrum():
     target = 1e-2 * np.exp(-(((freqs - 5.0) / 2.0) ** 2))
     window = np.exp(-(((np.arange(n) / fs - 15.0) / 4.0) ** 2))
     noise = rng.standard_normal((300, n)) * window
-    records = _shaped_noise(noise, target, 1 / fs)
+    records = shaped_noise(noise, target, 1 / fs)
     energy = np.mean(np.sum(records**2, axis=-1) / fs)
     assert energy == pytest.approx(2 * np.sum(target**2) * freqs[1], rel=0.05)
 
@@ -40,7 +41,7 @@ def test_layer_transfer_function_matches_closed_form():
     thickness, vs, damping = 20.0, 200.0, 0.02
     rock_vs = 6.0 * vs * 1.9 / 2.4  # impedance ratio 6 with the module's densities
     freqs = np.linspace(0.0, 5.0, 50001)
-    amplitude = np.abs(_layer_transfer(freqs, thickness, vs, rock_vs, damping))
+    amplitude = np.abs(layer_transfer(freqs, thickness, vs, rock_vs, damping))
     assert amplitude[0] == pytest.approx(1.0)
     assert freqs[np.argmax(amplitude)] == pytest.approx(vs / (4 * thickness), rel=0.005)
     assert amplitude.max() == pytest.approx(1 / (1 / 6.0 + np.pi * damping / 2), rel=0.03)
@@ -254,7 +255,11 @@ def test_does_not_touch_global_random_state():
         ({"fs": np.nan}, ValueError, "fs must be positive and finite, got nan"),
         ({"fs": 20.0}, ValueError, "fs must be at least 40"),
         ({"fs": "100"}, TypeError, "fs must be a real number"),
-        ({"region": "D"}, ValueError, r"Unknown region 'D'; known regions: \['A', 'B', 'C'\]"),
+        (
+            {"region": "D"},
+            ValueError,
+            r"Unknown region 'D'; known regions: \['A', 'B', 'C', 'basin'\]",
+        ),
         ({"region": None}, ValueError, "Unknown region None"),
     ],
 )

@@ -20,6 +20,8 @@ LAYERS = {
     "skgen.signal": 1,
     "skgen.io": 1,
     "skgen.datasets": 1,
+    "skgen._point_source": 1,
+    "skgen._wave_physics": 1,
     "skgen.nn": 1,
     "skgen._base": 2,
     "skgen._mixing": 2,
@@ -33,7 +35,15 @@ LAYERS = {
     "skgen._demo": 4,
     "skgen.__main__": 5,
 }
-TORCH_FREE = ("skgen._validation", "skgen.signal", "skgen.io", "skgen.datasets", "skgen.scoring")
+TORCH_FREE = (
+    "skgen._validation",
+    "skgen.signal",
+    "skgen.io",
+    "skgen.datasets",
+    "skgen._point_source",
+    "skgen._wave_physics",
+    "skgen.scoring",
+)
 
 
 def _module_name(path):
