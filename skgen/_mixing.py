@@ -74,13 +74,16 @@ def gather_shifted(bank, rows, shifts):
     shifts : ndarray of shape (n_records,), int
     """
     n_times = bank.shape[-1]
-    out = np.zeros((len(rows),) + bank.shape[1:], dtype=bank.dtype)
-    # One slice copy per record: cheaper than a gather with an index per sample.
+    out = np.empty((len(rows),) + bank.shape[1:], dtype=bank.dtype)
+    # One slice copy per record (cheaper than a gather with an index per
+    # sample), and zeros only where no sample comes.
     for i, (row, delay) in enumerate(zip(rows.tolist(), np.asarray(shifts).tolist())):
+        delay = min(max(delay, -n_times), n_times)
         if delay >= 0:
-            if delay < n_times:
-                out[i, :, delay:] = bank[row, :, : n_times - delay]
-        elif -delay < n_times:
+            out[i, :, :delay] = 0
+            out[i, :, delay:] = bank[row, :, : n_times - delay]
+        else:
+            out[i, :, n_times + delay :] = 0
             out[i, :, : n_times + delay] = bank[row, :, -delay:]
     return out
 
@@ -103,7 +106,8 @@ def band_amplitudes(records):
 
 def _band_rms(spectrum, n_times):
     """:func:`band_amplitudes` of records whose rFFT is ``spectrum``."""
-    power = np.square(spectrum.real) + np.square(spectrum.imag)
+    power = np.square(spectrum.real)
+    power += np.square(spectrum.imag)
     edges = band_edges(n_times)
     sums = np.add.reduceat(power[..., 1:], edges[:-1] - 1, axis=-1)
     counts = np.diff(np.append(edges, power.shape[-1]))[: len(edges) - 1]
@@ -316,23 +320,25 @@ def mix_bank(
     else:
         w32 = weights.astype(np.float32)
     width = envelope_width(fs, n_times)
+    delays = np.zeros(indices.shape, dtype=np.int64)
+    if onsets is not None:
+        delays = onsets[:, None] - entry["onset"][indices]
     mixed = np.zeros((len(indices),) + entry["recon"].shape[1:], dtype=np.float32)
-    log_target = 0.0
     for j in range(indices.shape[1]):
-        delay = np.zeros(len(indices), dtype=np.int64)
         if onsets is not None:
-            delay = onsets - entry["onset"][indices[:, j]]
-            component = gather_shifted(entry["recon"], indices[:, j], delay)
+            component = gather_shifted(entry["recon"], indices[:, j], delays[:, j])
         else:
             component = entry["recon"][indices[:, j]]
         # component is a fresh copy either way: weight it in place.
         component *= w32[:, j, None, None]
         mixed += component
-        if restore_envelope:
-            # Weighted geometric mean of the aligned records' envelopes: a
-            # typical envelope, not the longer one of their average.
-            envelopes = envelope_at(entry["envelope"][indices[:, j]], delay, width)
-            log_target = log_target + weights[:, j, None, None] * envelopes
+    if restore_envelope:
+        # Weighted geometric mean of the aligned records' envelopes: a
+        # typical envelope, not the longer one of their average.
+        envelopes = envelope_at(entry["envelope"][indices.ravel()], delays.ravel(), width)
+        log_target = np.einsum(
+            "sk,skcb->scb", weights, envelopes.reshape(indices.shape + envelopes.shape[1:])
+        )
     if restore_spectrum:
         target = np.exp(np.einsum("sk,skcb->scb", weights, np.log(entry["band"][indices])))
         mixed = match_bands(mixed, target)
