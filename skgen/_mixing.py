@@ -74,13 +74,16 @@ def gather_shifted(bank, rows, shifts):
     shifts : ndarray of shape (n_records,), int
     """
     n_times = bank.shape[-1]
-    out = np.zeros((len(rows),) + bank.shape[1:], dtype=bank.dtype)
-    # One slice copy per record: cheaper than a gather with an index per sample.
+    out = np.empty((len(rows),) + bank.shape[1:], dtype=bank.dtype)
+    # One slice copy per record (cheaper than a gather with an index per
+    # sample), and zeros only where no sample comes.
     for i, (row, delay) in enumerate(zip(rows.tolist(), np.asarray(shifts).tolist())):
+        delay = min(max(delay, -n_times), n_times)
         if delay >= 0:
-            if delay < n_times:
-                out[i, :, delay:] = bank[row, :, : n_times - delay]
-        elif -delay < n_times:
+            out[i, :, :delay] = 0
+            out[i, :, delay:] = bank[row, :, : n_times - delay]
+        else:
+            out[i, :, n_times + delay :] = 0
             out[i, :, : n_times + delay] = bank[row, :, -delay:]
     return out
 
@@ -97,8 +100,15 @@ def band_amplitudes(records):
     Bands cover rFFT bins 1 to Nyquist (DC excluded); a band's value is at
     least 1e-12 so that its logarithm exists.
     """
-    power = np.abs(scipy.fft.rfft(records, axis=-1, workers=-1)) ** 2
-    edges = band_edges(records.shape[-1])
+    records = np.asarray(records)
+    return _band_rms(scipy.fft.rfft(records, axis=-1, workers=-1), records.shape[-1])
+
+
+def _band_rms(spectrum, n_times):
+    """:func:`band_amplitudes` of records whose rFFT is ``spectrum``."""
+    power = np.square(spectrum.real)
+    power += np.square(spectrum.imag)
+    edges = band_edges(n_times)
     sums = np.add.reduceat(power[..., 1:], edges[:-1] - 1, axis=-1)
     counts = np.diff(np.append(edges, power.shape[-1]))[: len(edges) - 1]
     amplitude = np.sqrt(sums[..., : len(counts)] / counts)
@@ -114,14 +124,16 @@ def match_bands(records, target):
     target : ndarray of shape (n_records, n_channels, n_bands)
         Band amplitudes as :func:`band_amplitudes` measures them.
     """
+    n_times = records.shape[-1]
+    # One rFFT gives both the band amplitudes and the spectrum to rescale.
     spectrum = scipy.fft.rfft(records, axis=-1, workers=-1)
-    edges = band_edges(records.shape[-1])
-    actual = band_amplitudes(records)
-    gain = np.where(actual > 1e-12, target / actual, 1.0)
+    edges = band_edges(n_times)
+    actual = _band_rms(spectrum, n_times)
+    gain = np.where(actual > 1e-12, target / actual, 1.0).astype(np.float32)
     widths = np.diff(np.append(edges, spectrum.shape[-1]))[: gain.shape[-1]]
     per_bin = np.repeat(gain, widths, axis=-1)
     spectrum[..., 1 : 1 + per_bin.shape[-1]] *= per_bin
-    return scipy.fft.irfft(spectrum, n=records.shape[-1], axis=-1, workers=-1).astype(np.float32)
+    return scipy.fft.irfft(spectrum, n=n_times, axis=-1, workers=-1).astype(np.float32, copy=False)
 
 
 def envelope_width(fs, n_times):
@@ -138,18 +150,26 @@ def power_envelope(records, width, at=None):
 
     The window shrinks at the record's ends (the mean of the samples that
     exist). Evaluated at the samples ``at`` (default: every sample, so that
-    the envelope has the records' shape ``(..., n_times)``).
+    the envelope has the records' shape ``(..., n_times)``); the cost grows
+    with ``len(at) * width``, so that the bank's grid (every quarter window)
+    costs about four passes over the records.
     """
-    power = np.square(np.asarray(records, dtype=np.float64))
+    power = np.square(records)
     n_times = power.shape[-1]
-    cumulative = np.concatenate(
-        [np.zeros(power.shape[:-1] + (1,)), np.cumsum(power, axis=-1)], axis=-1
-    )
-    at = np.arange(n_times) if at is None else at
+    at = np.arange(n_times) if at is None else np.asarray(at)
     half = width // 2
     low = np.clip(at - half, 0, n_times)
     high = np.clip(at + half + 1, 0, n_times)
-    return (cumulative[..., high] - cumulative[..., low]) / (high - low)
+    # reduceat sums power[low:high] at the even slots (the odd ones, between
+    # windows, are not used); it cannot index n_times, so a window reaching
+    # the end stops one sample short and gets the last sample added.
+    last = n_times - 1
+    bounds = np.stack([low, np.minimum(high, last)], axis=1).ravel()
+    # Sums of non-negative terms: float32 keeps them to a few 1e-7 relative.
+    sums = np.add.reduceat(power, bounds, axis=-1)[..., ::2].astype(np.float64)
+    to_end = (high == n_times) & (low < last)
+    sums[..., to_end] += power[..., last:]
+    return sums / (high - low)
 
 
 def _interpolation(position, n_steps):
@@ -220,18 +240,21 @@ def match_envelope(records, log_target, width):
         The envelope window (samples).
     """
     n_times = records.shape[-1]
+    hop = _hop(width)
     grid = _grid(n_times, width)
     target = np.exp(log_target)
     floor = _ENVELOPE_FLOOR * target.max(axis=-1, keepdims=True)
     actual = power_envelope(records, width, at=grid)
     gain = np.sqrt((target + floor) / (actual + floor)).astype(np.float32)
-    # Linear interpolation between grid samples; the last value holds after
+    # Linear interpolation between grid samples, one hop of samples per grid
+    # step: gain + fraction * (next gain - gain); the last value holds after
     # the last grid sample.
-    low, high, fraction = _interpolation(np.arange(n_times) / _hop(width), len(grid))
-    fraction = fraction.astype(np.float32)
-    return (records * (gain[..., low] * (1 - fraction) + gain[..., high] * fraction)).astype(
-        np.float32
-    )
+    step = np.diff(gain, axis=-1, append=gain[..., -1:])
+    fraction = np.arange(hop, dtype=np.float32) / np.float32(hop)
+    per_sample = step[..., None] * fraction
+    per_sample += gain[..., None]
+    per_sample = per_sample.reshape(gain.shape[:-1] + (-1,))[..., :n_times]
+    return np.multiply(records, per_sample, dtype=np.float32)
 
 
 def draw_mixtures(n_records, n_samples, n_mix, alpha, rng, log_weights=None):
@@ -297,21 +320,25 @@ def mix_bank(
     else:
         w32 = weights.astype(np.float32)
     width = envelope_width(fs, n_times)
+    delays = np.zeros(indices.shape, dtype=np.int64)
+    if onsets is not None:
+        delays = onsets[:, None] - entry["onset"][indices]
     mixed = np.zeros((len(indices),) + entry["recon"].shape[1:], dtype=np.float32)
-    log_target = 0.0
     for j in range(indices.shape[1]):
-        delay = np.zeros(len(indices), dtype=np.int64)
         if onsets is not None:
-            delay = onsets - entry["onset"][indices[:, j]]
-            component = gather_shifted(entry["recon"], indices[:, j], delay)
+            component = gather_shifted(entry["recon"], indices[:, j], delays[:, j])
         else:
             component = entry["recon"][indices[:, j]]
-        mixed += w32[:, j, None, None] * component
-        if restore_envelope:
-            # Weighted geometric mean of the aligned records' envelopes: a
-            # typical envelope, not the longer one of their average.
-            envelopes = envelope_at(entry["envelope"][indices[:, j]], delay, width)
-            log_target = log_target + weights[:, j, None, None] * envelopes
+        # component is a fresh copy either way: weight it in place.
+        component *= w32[:, j, None, None]
+        mixed += component
+    if restore_envelope:
+        # Weighted geometric mean of the aligned records' envelopes: a
+        # typical envelope, not the longer one of their average.
+        envelopes = envelope_at(entry["envelope"][indices.ravel()], delays.ravel(), width)
+        log_target = np.einsum(
+            "sk,skcb->scb", weights, envelopes.reshape(indices.shape + envelopes.shape[1:])
+        )
     if restore_spectrum:
         target = np.exp(np.einsum("sk,skcb->scb", weights, np.log(entry["band"][indices])))
         mixed = match_bands(mixed, target)

@@ -5,13 +5,16 @@ import pytest
 
 from skgen._mixing import (
     band_amplitudes,
+    draw_mixtures,
     envelope_at,
     envelope_width,
     gather_shifted,
     log_envelope,
     match_bands,
     match_envelope,
+    mix_bank,
     power_envelope,
+    record_statistics,
     shift,
 )
 
@@ -101,3 +104,133 @@ def test_shift_delays_and_advances_with_zeros():
 @pytest.mark.parametrize(("fs", "n_times", "expected"), [(100.0, 6000, 100), (100.0, 64, 64)])
 def test_envelope_width_is_one_second_at_most_the_record(fs, n_times, expected):
     assert envelope_width(fs, n_times) == expected
+
+
+# -- the vectorised operations against plain reference implementations ------
+# Written for clarity (cumulative sums, np.interp, one band at a time), as the
+# mixing code did before it was vectorised; sampling must give the same
+# records within float32 rounding.
+
+
+def _plain_power_envelope(x, width, at):
+    power = np.asarray(x, dtype=np.float64) ** 2
+    n_times = power.shape[-1]
+    out = np.empty(power.shape[:-1] + (len(at),))
+    for k, sample in enumerate(at):
+        low, high = max(0, sample - width // 2), min(n_times, sample + width // 2 + 1)
+        out[..., k] = power[..., low:high].mean(axis=-1)
+    return out
+
+
+def _plain_band_amplitudes(x):
+    power = np.abs(np.fft.rfft(np.asarray(x, dtype=np.float64), axis=-1)) ** 2
+    edges = list(np.unique(np.round(np.geomspace(1, power.shape[-1], 49)).astype(int)))
+    bands = [power[..., low:high].mean(axis=-1) for low, high in zip(edges[:-1], edges[1:])]
+    return np.maximum(np.sqrt(np.stack(bands, axis=-1)), 1e-12)
+
+
+def _plain_match_bands(x, target):
+    spectrum = np.fft.rfft(np.asarray(x, dtype=np.float64), axis=-1)
+    actual = _plain_band_amplitudes(x)
+    edges = list(np.unique(np.round(np.geomspace(1, spectrum.shape[-1], 49)).astype(int)))
+    for band, (low, high) in enumerate(zip(edges[:-1], edges[1:])):
+        spectrum[..., low:high] *= (target[..., band] / actual[..., band])[..., None]
+    return np.fft.irfft(spectrum, n=x.shape[-1], axis=-1)
+
+
+def _plain_match_envelope(x, log_target, width):
+    n_times = x.shape[-1]
+    hop = max(1, width // 4)
+    grid = np.arange(0, n_times, hop)
+    target = np.exp(log_target)
+    floor = 1e-6 * target.max(axis=-1, keepdims=True)
+    gain = np.sqrt((target + floor) / (_plain_power_envelope(x, width, grid) + floor))
+    out = np.empty(x.shape)
+    for index in np.ndindex(x.shape[:-1]):
+        out[index] = x[index] * np.interp(np.arange(n_times), grid, gain[index])
+    return out
+
+
+def _plain_mix_bank(entry, indices, weights, onsets, width):
+    """The default sampler (equal waveform weights, aligned onsets, spectrum
+    and envelope restored, two alternations)."""
+    n_samples, n_mix = indices.shape
+    n_steps = entry["envelope"].shape[-1]
+    hop = max(1, width // 4)
+    mixed = np.zeros((n_samples,) + entry["recon"].shape[1:])
+    log_target = np.zeros((n_samples,) + entry["envelope"].shape[1:])
+    for i in range(n_samples):
+        for j in range(n_mix):
+            row, delay = indices[i, j], onsets[i] - entry["onset"][indices[i, j]]
+            mixed[i] += shift(entry["recon"][row : row + 1], np.array([delay]))[0] / n_mix
+            steps = np.arange(n_steps)
+            for c in range(mixed.shape[1]):
+                moved = np.interp(steps - delay / hop, steps, entry["envelope"][row, c])
+                log_target[i, c] += weights[i, j] * moved
+    target = np.exp(np.einsum("sk,skcb->scb", weights, np.log(entry["band"][indices])))
+    mixed = _plain_match_bands(mixed, target)
+    for _ in range(2):
+        mixed = _plain_match_bands(_plain_match_envelope(mixed, log_target, width), target)
+    return mixed
+
+
+@pytest.mark.parametrize(("n_times", "width"), [(600, 40), (203, 10), (50, 1)])
+def test_power_envelope_on_a_grid_equals_plain_window_means(n_times, width):
+    x = np.random.default_rng(6).standard_normal((2, 3, n_times)).astype(np.float32)
+    at = np.arange(0, n_times, max(1, width // 4))
+    np.testing.assert_allclose(
+        power_envelope(x, width, at=at), _plain_power_envelope(x, width, at), rtol=1e-5
+    )
+
+
+def test_band_amplitudes_and_match_bands_equal_plain_per_band_loops():
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal((2, 3, 600)).astype(np.float32)
+    target = _plain_band_amplitudes(rng.standard_normal((2, 3, 600)) * 2.0)
+    np.testing.assert_allclose(band_amplitudes(x), _plain_band_amplitudes(x), rtol=1e-4)
+    matched = match_bands(x, target.astype(np.float32))
+    assert matched.dtype == np.float32
+    expected = _plain_match_bands(x, target)
+    np.testing.assert_allclose(matched, expected, rtol=1e-4, atol=1e-4 * np.abs(expected).max())
+
+
+@pytest.mark.parametrize("n_times", [600, 613])
+def test_match_envelope_equals_plain_interpolated_gain(n_times):
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((2, 3, n_times)).astype(np.float32)
+    width = 40
+    log_target = log_envelope(rng.standard_normal((2, 3, n_times)) * 3.0, width)
+    matched = match_envelope(x, log_target, width)
+    assert matched.dtype == np.float32
+    expected = _plain_match_envelope(x, log_target, width)
+    np.testing.assert_allclose(matched, expected, rtol=1e-4, atol=1e-5 * np.abs(expected).max())
+    # The records are not modified in place.
+    fresh = np.random.default_rng(8).standard_normal((2, 3, n_times)).astype(np.float32)
+    np.testing.assert_array_equal(x, fresh)
+
+
+def test_mix_bank_default_sampler_equals_plain_reference():
+    rng = np.random.default_rng(9)
+    n_times, fs = 800, 40.0
+    records = rng.standard_normal((6, 3, n_times)) * np.exp(
+        -(((np.arange(n_times) - rng.integers(200, 500, (6, 1, 1))) / 120.0) ** 2)
+    )
+    entry = record_statistics(records.astype(np.float32), np.zeros((6, 3)), np.ones((6, 3)), fs)
+    entry["recon"] = (0.8 * records).astype(np.float32)
+    indices, weights = draw_mixtures(6, 7, 4, 0.3, np.random.RandomState(0))
+    onsets = rng.integers(100, 600, size=7)
+    mixed = mix_bank(
+        entry,
+        indices,
+        weights,
+        onsets,
+        fs=fs,
+        waveform_weights="equal",
+        restore_spectrum=True,
+        restore_envelope=True,
+        restore_peak=False,
+        restore_energy=True,
+    )
+    assert mixed.shape == (7, 3, n_times) and mixed.dtype == np.float32
+    expected = _plain_mix_bank(entry, indices, weights, onsets, envelope_width(fs, n_times))
+    np.testing.assert_allclose(mixed, expected, rtol=1e-3, atol=1e-4 * np.abs(expected).max())
