@@ -9,7 +9,8 @@ presets"):
   station (Aki and Richards 2002, equation 4.29 and box 4.4); SV arrives on
   the radial, SH on the transverse, rotated into E and N. Scattering makes
   the radiation isotropic and incoherent at high frequency (Takemura et al.
-  2009): the coherent share of the S energy is ``1 / (1 + (f / 2 Hz)^2)``;
+  2009; Pitarka et al. 2000): the coherent share of the S energy is
+  ``1 / (1 + (f / 2 Hz)^4)``, 94 % at 1 Hz, 16 % at 3 Hz;
 - P waves on the vertical and the radial only, in phase (motion along the
   steeply incident ray), with the P radiation pattern at low frequency;
 - dispersed surface waves of the station's basin: Rayleigh waves on the
@@ -21,6 +22,10 @@ References
 ----------
 Aki, K. and Richards, P. G. (2002). Quantitative Seismology, 2nd edition.
 University Science Books.
+
+Pitarka, A., Somerville, P., Fukushima, Y., Uetake, T. and Irikura, K.
+(2000). Simulation of near-fault strong-ground motion using hybrid Green's
+functions. Bulletin of the Seismological Society of America, 90, 566-586.
 
 Takemura, S., Furumura, T. and Saito, T. (2009). Distortion of the apparent
 S-wave radiation pattern in the high-frequency wavefield: Tottori-Ken Seibu,

@@ -262,6 +262,20 @@ def test_p_arrives_on_vertical_and_radial_before_s(basin, rotated):
         for i in np.flatnonzero(long_enough)
     ]
     assert np.median(p_peak / pga(basin.X)[long_enough]) < 0.5
+    # ... and of higher frequency (corner 1.5 fc, Q with the P speed): on the
+    # vertical (one site transfer function for both) the spectral centroid
+    # between the picks lies above that of the S wave after its pick.
+
+    def centroid(trace):
+        power = np.abs(np.fft.rfft(trace * np.hanning(trace.size))) ** 2
+        return np.sum(np.fft.rfftfreq(trace.size, 1 / fs) * power) / np.sum(power)
+
+    ratio = []
+    for i in np.flatnonzero(long_enough):
+        p_part = X[i, 2, int(p_onset[i] * fs) : int(s_onset[i] * fs)]
+        s_part = X[i, 2, int(s_onset[i] * fs) : int(s_onset[i] * fs) + p_part.size]
+        ratio.append(centroid(p_part) / centroid(s_part))
+    assert np.median(ratio) > 1.1 and np.mean(np.array(ratio) > 1) > 0.65
 
 
 def test_surface_wave_phase_delays_each_band_by_its_group_delay():
