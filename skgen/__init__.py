@@ -18,8 +18,10 @@ except PackageNotFoundError:  # a source tree that was never installed
 
 # public name -> the module that defines it
 _EXPORTS = {
+    "GroundMotionModel": "skgen.ground_motion",
     "HVSRAlignmentScorer": "skgen.scoring",
     "IntensityMeasureScorer": "skgen.scoring",
+    "MixingSampler": "skgen.sampling",
     "ScoreReport": "skgen.scoring",
     "SpectrogramCVAEGenerator": "skgen._cvae",
     "TimesNetGenerator": "skgen._timesnet",
