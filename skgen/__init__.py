@@ -24,6 +24,7 @@ _EXPORTS = {
     "MixingSampler": "skgen.sampling",
     "ScoreReport": "skgen.scoring",
     "SpectrogramCVAEGenerator": "skgen._cvae",
+    "StochasticGenerator": "skgen._stochastic",
     "TimesNetGenerator": "skgen._timesnet",
     "compare": "skgen.scoring",
     "f0_alignment_score": "skgen.scoring",

@@ -132,7 +132,7 @@ class BaseStationGenerator(TorchPickleMixin, BaseEstimator):
             )
             self.n_channels_ = X.shape[1]
             self.n_times_ = X.shape[2]
-            self.device_ = resolve_device(self.device)
+            self.device_ = resolve_device(getattr(self, "device", "cpu"))
             with process_group(self.device_):
                 # Under torchrun every rank draws rank 0's seeds: the same
                 # initial weights and the same shuffling.

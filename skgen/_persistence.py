@@ -12,6 +12,7 @@ import torch
 
 from ._cvae import SpectrogramCVAEGenerator
 from ._model_file import FORMAT_NAME, FORMAT_VERSION, from_safe, to_safe, write_model
+from ._stochastic import StochasticGenerator
 from ._timesnet import TimesNetGenerator
 from ._torch_utils import usable_device
 from .sampling import MixingSampler
@@ -20,7 +21,9 @@ __all__ = ["FORMAT_VERSION", "from_safe", "load", "save", "to_safe"]
 
 # The classes a model file may name: generators, and the estimators their
 # parameters may hold.
-GENERATORS = {cls.__name__: cls for cls in (TimesNetGenerator, SpectrogramCVAEGenerator)}
+GENERATORS = {
+    cls.__name__: cls for cls in (TimesNetGenerator, SpectrogramCVAEGenerator, StochasticGenerator)
+}
 ESTIMATORS = {MixingSampler.__name__: MixingSampler}
 
 save = write_model

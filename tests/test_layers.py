@@ -35,6 +35,7 @@ LAYERS = {
     "skgen._scenario": 2,
     "skgen._timesnet": 2,
     "skgen._cvae": 2,
+    "skgen._stochastic": 2,
     "skgen.scoring": 3,
     "skgen._persistence": 3,
     "skgen.plotting": 4,
