@@ -60,6 +60,7 @@ def main():
     print(f"  without memory {plain_seconds:7.1f} s (7 networks trained)")
     print(f"  with memory    {cached_seconds:7.1f} s (3 networks trained)")
     print(f"  ratio          {plain_seconds / cached_seconds:7.2f}x, same scores and best setting")
+    print(f"  mean test scores {plain.cv_results_['mean_test_score']}, best {plain.best_params_}")
 
 
 if __name__ == "__main__":
