@@ -177,3 +177,13 @@ def test_cached_network_is_the_trained_one(tmp_path, monkeypatch):
     clone(cached).set_params(random_state=1).fit(X, stations)
     clone(cached).fit(X[:-1], stations[:-1])
     assert len(calls) == 4
+
+
+def test_cli_params_reach_the_sampler():
+    from skgen.cli import _parse_params
+
+    params = _parse_params(
+        ["sampler__n_mix=3", "sampler__restore=None", "d_model=8"], TimesNetGenerator
+    )
+    gen = TimesNetGenerator().set_params(**params)
+    assert gen.d_model == 8 and gen.sampler.n_mix == 3 and gen.sampler.restore is None
