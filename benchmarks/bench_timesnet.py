@@ -32,6 +32,7 @@ from skgen.datasets import make_strong_motion
 from skgen.nn._training import EarlyStopping, train_epochs
 from skgen.nn.losses import stft_log_magnitude_loss
 from skgen.nn.timesnet import Inception, TimesNet, normalize
+from skgen.sampling import MixingSampler
 from skgen.signal import pga
 
 # Training configurations of the time-to-quality run: lr, batch and the weight
@@ -134,11 +135,10 @@ def bench_generator(n_records, n_samples):
     station = generator.stations_[0]
     # The default sampler (alignment, spectrum and envelope restoring) and the
     # published code's on the same bank: what the restores cost.
-    defaults = {key: generator.get_params()[key] for key in TimesNetGenerator.PAPER_SAMPLING}
     for noise in (0.0, 0.1):
         seconds = {}
-        for name, sampling in (("paper", TimesNetGenerator.PAPER_SAMPLING), ("default", defaults)):
-            generator.set_params(**sampling, sample_noise=noise)
+        for name, sampling in (("paper", MixingSampler.paper()), ("default", MixingSampler())):
+            generator.set_params(sampler=sampling.set_params(sample_noise=noise))
             seconds[name] = best_time(
                 lambda: generator.sample(station, n_samples, random_state=0), 1
             )
@@ -150,7 +150,7 @@ def bench_generator(n_records, n_samples):
             f"  default sampling costs {seconds['default'] / seconds['paper']:.2f}x the paper's "
             f"(sample_noise={noise})"
         )
-    generator.set_params(**defaults, sample_noise=0.0)
+    generator.set_params(sampler=None)
 
     entry = generator.bank_[station]
     per_record = sum(value.nbytes for value in entry.values()) / len(entry["recon"])

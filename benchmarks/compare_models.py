@@ -8,7 +8,7 @@ stations registered with frozen weights; then :func:`skgen.compare` over
 real-vs-real ceilings of one split. Prints the table and writes it as JSON.
 
 ``--paper`` adds TimesNet-Gen with the published code's sampling
-(``TimesNetGenerator.PAPER_SAMPLING`` on the same fitted network);
+(``MixingSampler.paper()`` on the same fitted network);
 ``--cvae-params key=value ...`` adds a CVAE with those parameters (e.g. the
 best of ``examples/tune_cvae.py``) next to the default one.
 
@@ -27,7 +27,12 @@ import torch
 from quality_timesnet import parse_params
 from sklearn.base import clone
 
-from skgen import HVSRAlignmentScorer, IntensityMeasureScorer, TimesNetGenerator, compare
+from skgen import (
+    HVSRAlignmentScorer,
+    IntensityMeasureScorer,
+    MixingSampler,
+    compare,
+)
 from skgen._demo import _FULL, _QUICK, _models
 from skgen.datasets import make_strong_motion
 
@@ -70,7 +75,7 @@ def main():
     if args.paper:
         # Sampling parameters only: the same fitted network, sampled as the
         # published code does.
-        paper = copy.deepcopy(models["TimesNet-Gen"]).set_params(**TimesNetGenerator.PAPER_SAMPLING)
+        paper = copy.deepcopy(models["TimesNet-Gen"]).set_params(sampler=MixingSampler.paper())
         first = {"TimesNet-Gen": models.pop("TimesNet-Gen"), "TimesNet-Gen (paper)": paper}
         models = {**first, **models}
 

@@ -37,7 +37,7 @@ import numpy as np
 import torch
 from quality_timesnet import VARIANTS as SAMPLING
 
-from skgen import TimesNetGenerator, make_strong_motion
+from skgen import MixingSampler, TimesNetGenerator, make_strong_motion
 from skgen._base import BaseStationGenerator
 from skgen.datasets import REGIONS
 from skgen.scoring import scenario_errors
@@ -64,8 +64,8 @@ def _no_correction(generator):
     """Scenario sampling without the correction towards the records' spectra."""
     near = generator._generate_near
 
-    def without(*args):
-        return near(*args)[:3] + (None,)
+    def without(*args, **kwargs):
+        return near(*args, **kwargs)[:3] + (None,)
 
     generator._generate_near = without
 
@@ -77,8 +77,8 @@ VARIANTS = {
     "gain-only": _uniform_mixes,
     "kernel-only": _no_gain,
     "no-correction": _no_correction,
-    "narrow": {"scenario_bandwidth": (0.25, 0.25)},
-    "wide": {"scenario_bandwidth": (1.0, 1.0)},
+    "narrow": {"sampler": MixingSampler(scenario_bandwidth=(0.25, 0.25))},
+    "wide": {"sampler": MixingSampler(scenario_bandwidth=(1.0, 1.0))},
     # The sampler's defaults (docs/method.rst, "Sampling") one at a time, and
     # skgen 0.1's sampling, as quality_timesnet.py names them.
     "alpha 1": SAMPLING["alpha 1"],

@@ -40,7 +40,7 @@ import numpy as np
 import torch
 from scipy.fft import next_fast_len
 
-from skgen import HVSRAlignmentScorer, TimesNetGenerator, make_strong_motion
+from skgen import HVSRAlignmentScorer, MixingSampler, TimesNetGenerator, make_strong_motion
 from skgen.datasets import REGIONS
 from skgen.scoring import c2st_features, c2st_score
 from skgen.signal import (
@@ -59,21 +59,23 @@ TARGETS = {"PGA": 1.2, "PSA": 1.25, "FAS": 1.25, "D5-95": 1.15, "Arias": 1.4}
 # Sampling options on a fitted generator (set_params), by name.
 VARIANTS = {
     "default": {},
-    "paper": TimesNetGenerator.PAPER_SAMPLING,
+    "paper": {"sampler": MixingSampler.paper()},
     # skgen 0.1's sampling: Dirichlet(1) weights on waveforms and amplitudes,
     # energy restoring only.
     "0.1": {
-        "dirichlet_alpha": 1.0,
-        "waveform_weights": "dirichlet",
-        "restore_spectrum": False,
-        "restore_envelope": False,
-        "align_onsets": False,
+        "sampler": MixingSampler(
+            dirichlet_alpha=1.0,
+            waveform_weights="dirichlet",
+            restore="energy",
+            restore_envelope=False,
+            align_onsets=False,
+        )
     },
-    "no envelope": {"restore_envelope": False},
-    "no alignment": {"align_onsets": False},
-    "dirichlet waveforms": {"waveform_weights": "dirichlet"},
-    "alpha 1": {"dirichlet_alpha": 1.0},
-    "alpha inf": {"dirichlet_alpha": np.inf},
+    "no envelope": {"sampler": MixingSampler(restore_envelope=False)},
+    "no alignment": {"sampler": MixingSampler(align_onsets=False)},
+    "dirichlet waveforms": {"sampler": MixingSampler(waveform_weights="dirichlet")},
+    "alpha 1": {"sampler": MixingSampler(dirichlet_alpha=1.0)},
+    "alpha inf": {"sampler": MixingSampler(dirichlet_alpha=np.inf)},
 }
 
 

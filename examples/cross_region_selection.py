@@ -46,7 +46,7 @@ from skgen.scoring import METRICS
 FULL = dict(
     data=dict(n_stations=8, records_per_station=20, n_times=6000),
     models={"TimesNet-Gen": dict(), "Spectrogram CVAE": dict()},
-    grid={"n_mix": [3, 5]},
+    grid={"sampler__n_mix": [3, 5]},
 )
 QUICK = dict(
     data=dict(n_stations=3, records_per_station=4, n_times=1024),
@@ -56,7 +56,7 @@ QUICK = dict(
             n_fft=64, hop_length=16, channels=(4, 8), latent_dim=4, epochs=2, griffin_lim_iters=4
         ),
     },
-    grid={"n_mix": [2, 4]},
+    grid={"sampler__n_mix": [2, 4]},
 )
 CLASSES = {"TimesNet-Gen": TimesNetGenerator, "Spectrogram CVAE": SpectrogramCVAEGenerator}
 

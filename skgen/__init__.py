@@ -18,10 +18,13 @@ except PackageNotFoundError:  # a source tree that was never installed
 
 # public name -> the module that defines it
 _EXPORTS = {
+    "GroundMotionModel": "skgen.ground_motion",
     "HVSRAlignmentScorer": "skgen.scoring",
     "IntensityMeasureScorer": "skgen.scoring",
+    "MixingSampler": "skgen.sampling",
     "ScoreReport": "skgen.scoring",
     "SpectrogramCVAEGenerator": "skgen._cvae",
+    "StochasticGenerator": "skgen._stochastic",
     "TimesNetGenerator": "skgen._timesnet",
     "compare": "skgen.scoring",
     "f0_alignment_score": "skgen.scoring",

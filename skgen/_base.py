@@ -12,66 +12,71 @@ its sampler needs (the *station bank*). Subclasses provide three hooks:
     Encode records with frozen weights into bank entries; every array has the
     records along its first axis.
 ``_generate(entry, n_samples, rng) -> ndarray (n_samples, n_channels, n_times)``
-    Draw new records from one station's bank entry.
+    Draw new records from one station's bank entry; a generator with a
+    sampler also receives it, as ``sampler=`` (see ``_resolve_sampler``).
 ``_generate_near(entry, n_samples, rng, scenario)`` (optional)
     Draw records that favour the entry's records near a target scenario and
     return them with the scenario each was drawn from (and the spectrum each
     should have, if known) (see
     :meth:`BaseStationGenerator._generate_near`); the base class then scales
     them to the target with the bank's ground-motion model.
+``_resolve_sampler(sampler)`` (optional)
+    The sampler of a ``sample`` call (``sample(..., sampler=...)`` or the
+    generator's own), passed to the two hooks above; the default refuses a
+    sampler and returns None (the hooks then get none).
 ``_build_module() -> torch.nn.Module``
     A new network shaped for this generator's parameters and fitted
     attributes (``n_channels_``, ``n_times_``, ...); ``skgen.load`` fills it
     with saved weights.
 
-Everything else (validation, atomic fit, ``add_stations``, ``sample``,
-``score``, pickling) lives here once.
+Everything else (input validation, atomic fit, ``add_stations``,
+``sample``, ``score``, ``save``) lives here once; the bank, early
+stopping, the fit's identity (checkpoint and cache), pickling and the model
+file have their own modules.
 """
 
 import copy
-import hashlib
-import numbers
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._bank import bank_ground_motion_model, merge_into_bank
 from ._distributed import broadcast_object, is_main_process, process_group
-from ._scenario import (
-    GroundMotionModel,
-    apply_fourier_gain,
-    check_record_scenarios,
-    check_scenario,
-    log_fourier_amplitude,
-    model_frequencies,
-    spectral_correction,
-    warn_outside_pool,
-)
-from ._torch_utils import resolve_device, usable_device
-from ._validation import (
-    check_count,
-    check_parameter,
-    check_records,
-    check_stations,
-    plain_label,
-)
-from .nn._training import Checkpoint
+from ._early_stopping import validation_split
+from ._model_file import write_model
+from ._network_fit import fit_checkpoint, train_network
+from ._pickling import TorchPickleMixin
+from ._scenario import check_record_scenarios, check_scenario, warn_outside_pool
+from ._torch_utils import resolve_device
+from ._validation import check_count, check_records, check_stations, plain_label
+from .ground_motion import log_fourier_amplitude, model_frequencies, scale_to_scenario
 
 __all__ = ["BaseStationGenerator"]
 
 _MAX_LISTED_STATIONS = 20
 
 
-class BaseStationGenerator(BaseEstimator):
+class BaseStationGenerator(TorchPickleMixin, BaseEstimator):
     """Shared machinery of the station-conditioned generators.
 
     Not used directly: see :class:`skgen.TimesNetGenerator` and
     :class:`skgen.SpectrogramCVAEGenerator`.
     """
 
-    # Modules listed here are moved to CPU when pickled.
-    _torch_attributes = ("module_",)
+    # Declared constraints of the constructor parameters, checked by
+    # ``_validate_params`` at the start of ``fit`` (scikit-learn's mechanism).
+    _parameter_constraints = {}
+
+    # Parameters that model files written before they existed lack, with the
+    # values that reproduce what those files did when saved (skgen.load).
+    _params_of_older_files = {}
+
+    @classmethod
+    def _params_from_file(cls, params):
+        """Constructor parameters for a model file's stored ``params``."""
+        return {**cls._params_of_older_files, **params}
 
     # -- fitting ---------------------------------------------------------
     def fit(self, X, stations, *, magnitude=None, distance=None):
@@ -106,12 +111,13 @@ class BaseStationGenerator(BaseEstimator):
         every process ends with the same fitted generator; ``batch_size``
         stays the global batch. See the "Scaling out" documentation page.
         """
+        self._validate_params()
         checked, stations = self._check_fit_input(X, stations)
         scenarios = check_record_scenarios(magnitude, distance, len(checked))
         input_ndim = np.ndim(X)  # safe only after validation (ragged input)
         X = checked
         rng = check_random_state(self.random_state)
-        checkpoint = self._fit_checkpoint(X, stations)
+        checkpoint = fit_checkpoint(self, X, stations)
         previous = dict(self.__dict__)
         try:
             # An interrupted fit (exception or Ctrl-C) restores the previous
@@ -126,12 +132,12 @@ class BaseStationGenerator(BaseEstimator):
             )
             self.n_channels_ = X.shape[1]
             self.n_times_ = X.shape[2]
-            self.device_ = resolve_device(self.device)
+            self.device_ = resolve_device(getattr(self, "device", "cpu"))
             with process_group(self.device_):
                 # Under torchrun every rank draws rank 0's seeds: the same
                 # initial weights and the same shuffling.
                 rng = broadcast_object(rng)
-                self.__dict__.update(self._train(X, stations, rng, checkpoint))
+                self.__dict__.update(train_network(self, X, stations, rng, checkpoint))
             self._freeze_modules()
             self.bank_ = {}
             self._extend_bank(X, stations, scenarios=scenarios)
@@ -148,57 +154,9 @@ class BaseStationGenerator(BaseEstimator):
         for name in self._torch_attributes:
             getattr(self, name).eval().requires_grad_(False)
 
-    def _fit_checkpoint(self, X, stations):
-        """The checkpoint of this fit, or None without a ``checkpoint`` path.
-
-        Its fingerprint covers every parameter that changes the result and
-        the training data, so a checkpoint never resumes a different fit.
-        """
-        path = getattr(self, "checkpoint", None)
-        if path is None:
-            return None
-        params = self.get_params(deep=False)
-        for name in ("checkpoint", "verbose", "device"):
-            params.pop(name, None)
-        digest = hashlib.sha256(type(self).__name__.encode())
-        digest.update(repr(sorted(params.items())).encode())
-        digest.update(repr(X.shape).encode() + X.tobytes())
-        digest.update(repr(list(stations)).encode())
-        return Checkpoint(path, digest.hexdigest())
-
-    def _check_early_stopping(self):
-        """Validate ``early_stopping`` and its companions (scikit-learn's names)."""
-        if not isinstance(self.early_stopping, (bool, np.bool_)):
-            raise TypeError(f"early_stopping must be True or False, got {self.early_stopping!r}.")
-        check_parameter(
-            self.validation_fraction,
-            "validation_fraction",
-            numbers.Real,
-            min_val=0,
-            max_val=1,
-            include_boundaries="neither",
-        )
-        check_parameter(self.n_iter_no_change, "n_iter_no_change", numbers.Integral, min_val=1)
-        check_parameter(self.tol, "tol", numbers.Real, min_val=0)
-
     def _validation_split(self, n_records, seed):
-        """Training and held-out record indices, seeded by ``seed``.
-
-        Without ``early_stopping`` every record trains and none is held out.
-        Otherwise ``validation_fraction`` of them (at least one) is held out,
-        drawn at random; at least one record must remain for training.
-        """
-        rows = np.arange(n_records)
-        if not self.early_stopping:
-            return rows, rows[:0]
-        n_validation = max(1, int(round(self.validation_fraction * n_records)))
-        if n_validation >= n_records:
-            raise ValueError(
-                f"early_stopping needs at least 2 records (one to train on, one held "
-                f"out), got {n_records} with validation_fraction={self.validation_fraction}."
-            )
-        order = np.random.RandomState(seed).permutation(n_records)
-        return np.sort(order[n_validation:]), np.sort(order[:n_validation])
+        """Training and held-out record indices (:func:`validation_split`)."""
+        return validation_split(n_records, seed, self.early_stopping, self.validation_fraction)
 
     def _check_fit_input(self, X, stations):
         n_times = getattr(self, "n_times", None)
@@ -282,19 +240,7 @@ class BaseStationGenerator(BaseEstimator):
         encoded["log_fas"] = log_fourier_amplitude(
             X, self.fs, model_frequencies(self.fs, self.n_times_)
         )
-        for label in dict.fromkeys(stations):
-            rows = np.flatnonzero(stations == label)
-            new = {key: value[rows] for key, value in encoded.items()}
-            if label in bank:
-                old = dict(bank[label])
-                n_old = len(next(iter(old.values())))
-                for key in new.keys() - old.keys():
-                    # Entries of model files from before scenarios lack
-                    # their keys: those records have no known event (NaN).
-                    old[key] = np.full((n_old,) + new[key].shape[1:], np.nan, new[key].dtype)
-                new = {key: np.concatenate([old[key], value]) for key, value in new.items()}
-            bank[label] = new
-        return bank
+        return merge_into_bank(bank, encoded, stations)
 
     @property
     def stations_(self):
@@ -303,7 +249,16 @@ class BaseStationGenerator(BaseEstimator):
         return np.array(list(self.bank_), dtype=object)
 
     # -- generation ------------------------------------------------------
-    def sample(self, station, n_samples=1, random_state=None, *, magnitude=None, distance=None):
+    def sample(
+        self,
+        station,
+        n_samples=1,
+        random_state=None,
+        *,
+        sampler=None,
+        magnitude=None,
+        distance=None,
+    ):
         """Generate new records for one station, optionally for a scenario.
 
         Parameters
@@ -314,6 +269,10 @@ class BaseStationGenerator(BaseEstimator):
             Number of records to generate.
         random_state : int, RandomState instance or None, default=None
             Seed of the draws; the same seed gives the same records.
+        sampler : sampler object, default=None
+            Draw with this sampler (e.g. :meth:`skgen.MixingSampler.paper`)
+            instead of the generator's ``sampler`` parameter, leaving the
+            generator unchanged; generators with a sampler only.
         magnitude, distance : float, default=None
             Target scenario: moment magnitude and hypocentral distance (km),
             both or neither. The station's records near the scenario are
@@ -330,8 +289,10 @@ class BaseStationGenerator(BaseEstimator):
         ------
         ValueError
             Unknown station (the message lists the known ones),
-            ``n_samples < 1``, an invalid scenario, or a scenario for a
-            station whose records have none.
+            ``n_samples < 1``, an invalid sampler or scenario, or a scenario
+            for a station whose records have none.
+        TypeError
+            A sampler given to a generator that has none.
 
         Warns
         -----
@@ -343,10 +304,12 @@ class BaseStationGenerator(BaseEstimator):
         label = self._check_station(station)
         n_samples = check_count(n_samples)
         scenario = check_scenario(magnitude, distance)
+        sampler = self._resolve_sampler(sampler)
+        options = {} if sampler is None else {"sampler": sampler}
         rng = check_random_state(random_state)
         entry = self.bank_[label]
         if scenario is None:
-            return self._generate(entry, n_samples, rng)
+            return self._generate(entry, n_samples, rng, **options)
         if getattr(self, "fs", None) is None:
             raise ValueError("Scenario sampling needs the sampling rate: set fs.")
         if "magnitude" not in entry or np.isnan(entry["magnitude"]).any():
@@ -358,17 +321,22 @@ class BaseStationGenerator(BaseEstimator):
         warn_outside_pool(label, entry["magnitude"], entry["distance"], scenario)
         model = self.ground_motion_model()
         X, source_magnitude, source_distance, intended = self._generate_near(
-            entry, n_samples, rng, scenario
+            entry, n_samples, rng, scenario, **options
         )
-        log_gain = model.log_gain(source_magnitude, source_distance, *scenario)
-        frequencies = model_frequencies(self.fs, self.n_times_)
-        if intended is not None:
-            log_gain += spectral_correction(
-                intended, log_fourier_amplitude(X, self.fs, frequencies)
-            )
-        return apply_fourier_gain(X, self.fs, frequencies, log_gain.astype(np.float32))
+        return scale_to_scenario(
+            X, self.fs, model, (source_magnitude, source_distance), scenario, intended
+        )
 
-    def _generate_near(self, entry, n_samples, rng, scenario):
+    def _resolve_sampler(self, sampler):
+        """The sampler of a ``sample`` call: none for a generator without one."""
+        if sampler is not None:
+            raise TypeError(
+                f"{type(self).__name__} draws from its own latent distribution and takes "
+                "no sampler."
+            )
+        return None
+
+    def _generate_near(self, entry, n_samples, rng, scenario, **options):
         """Records for ``scenario`` before scaling, with their own scenarios.
 
         The default draws as without a scenario and takes the station's
@@ -385,10 +353,10 @@ class BaseStationGenerator(BaseEstimator):
             The log Fourier amplitude each record should have at its own
             scenario (``log_fourier_amplitude`` on the model's frequencies),
             when the generator knows it: the gain then also corrects the
-            record towards it (:func:`skgen._scenario.spectral_correction`).
+            record towards it (:func:`skgen.ground_motion.spectral_correction`).
             None here.
         """
-        X = self._generate(entry, n_samples, rng)
+        X = self._generate(entry, n_samples, rng, **options)
         magnitude = np.full(n_samples, np.mean(entry["magnitude"]))
         distance = np.full(n_samples, np.exp(np.mean(np.log(entry["distance"]))))
         return X, magnitude, distance, None
@@ -397,13 +365,13 @@ class BaseStationGenerator(BaseEstimator):
         """The ground-motion model of the bank's records with a scenario.
 
         ``ln FAS(f) = a_s(f) + b(f) M + c(f) ln R`` per channel and frequency
-        (:func:`skgen._scenario.model_frequencies`), with a term per station,
-        fitted to every record of the bank registered with its magnitude and
-        distance; ``sample`` scales to a scenario with it.
+        (:func:`skgen.ground_motion.model_frequencies`), with a term per
+        station, fitted to every record of the bank registered with its
+        magnitude and distance; ``sample`` scales to a scenario with it.
 
         Returns
         -------
-        model : skgen._scenario.GroundMotionModel
+        model : skgen.ground_motion.GroundMotionModel
             ``coef_`` of shape (2, n_channels, n_frequencies).
 
         Raises
@@ -412,24 +380,7 @@ class BaseStationGenerator(BaseEstimator):
             No record of the bank has a magnitude and distance.
         """
         check_is_fitted(self)
-        parts = []
-        for label, entry in self.bank_.items():
-            known = np.isfinite(entry.get("magnitude", np.array([np.nan])))
-            if known.any():
-                parts.append((label, entry, known))
-        if not parts:
-            raise ValueError(
-                "No record of the bank has a magnitude and distance; pass them to fit, "
-                "add_stations or with_bank to use scenarios."
-            )
-        return GroundMotionModel().fit(
-            np.concatenate([entry["log_fas"][known] for _, entry, known in parts]),
-            np.concatenate([entry["magnitude"][known] for _, entry, known in parts]),
-            np.concatenate([entry["distance"][known] for _, entry, known in parts]),
-            np.concatenate(
-                [np.full(known.sum(), label, dtype=object) for label, _, known in parts]
-            ),
-        )
+        return bank_ground_motion_model(self.bank_)
 
     def _check_station(self, station):
         try:
@@ -481,9 +432,7 @@ class BaseStationGenerator(BaseEstimator):
         path : str or path-like
             Destination file, conventionally ending in ``.skgen``.
         """
-        from ._persistence import save
-
-        save(self, path)
+        write_model(self, path)
 
     # -- sklearn and pickling -------------------------------------------
     def __sklearn_tags__(self):
@@ -491,23 +440,3 @@ class BaseStationGenerator(BaseEstimator):
         tags.input_tags.three_d_array = True
         tags.target_tags.required = True
         return tags
-
-    def __getstate__(self):
-        state = super().__getstate__()
-        for name in self._torch_attributes:
-            module = state.get(name)
-            if module is not None and any(p.device.type != "cpu" for p in module.parameters()):
-                state[name] = copy.deepcopy(module).cpu()
-        if "device_" in state:
-            state["device_"] = str(state["device_"])
-        return state
-
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        if "device_" in state:
-            device = usable_device(state["device_"], "This generator")
-            self.device_ = device
-            for name in self._torch_attributes:
-                module = self.__dict__.get(name)
-                if module is not None:
-                    module.to(device)

@@ -1,13 +1,16 @@
 """SpectrogramCVAEGenerator: the paper's spectrogram conditional-VAE baseline."""
 
 import numbers
+import os
 
 import numpy as np
 import torch
 from sklearn.utils import check_random_state
 
 from ._base import BaseStationGenerator
+from ._constraints import Number, at_least, positive
 from ._distributed import all_reduce_sum
+from ._early_stopping import EARLY_STOPPING_CONSTRAINTS
 from ._torch_utils import torch_seed
 from ._validation import check_parameter, seed_from
 from .nn._training import EarlyStopping, train_epochs
@@ -227,41 +230,39 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         self.random_state = random_state
         self.verbose = verbose
 
+    _parameter_constraints = {
+        "n_times": [at_least(1), None],
+        "fs": [positive()],
+        "n_fft": [at_least(2)],
+        "hop_length": [at_least(1)],
+        "channels": [tuple, list],
+        "latent_dim": [at_least(1)],
+        "beta": [at_least(0, numbers.Real)],
+        "epochs": [at_least(0)],
+        "lr": [positive()],
+        "batch_size": [at_least(1)],
+        "weight_decay": [at_least(0, numbers.Real)],
+        **EARLY_STOPPING_CONSTRAINTS,
+        "unknown_station_rate": [Number(numbers.Real, 0, 1, closed="left")],
+        "griffin_lim_iters": [at_least(0)],
+        "device": [str, torch.device],
+        "checkpoint": [None, str, os.PathLike],
+        "random_state": ["random_state"],
+        "verbose": [at_least(0)],
+    }
+
     # -- validation ------------------------------------------------------
     def _check_params(self):
-        if self.n_times is not None:
-            check_parameter(self.n_times, "n_times", numbers.Integral, min_val=1)
-        check_parameter(self.fs, "fs", numbers.Real, min_val=0, include_boundaries="neither")
-        check_parameter(self.n_fft, "n_fft", numbers.Integral, min_val=2)
+        """What the declared constraints cannot say: bounds between parameters."""
         check_parameter(
             self.hop_length, "hop_length", numbers.Integral, min_val=1, max_val=self.n_fft // 2
         )
-        if (
-            isinstance(self.channels, (str, bytes))
-            or not hasattr(self.channels, "__len__")
-            or len(self.channels) == 0
-        ):
+        if len(self.channels) == 0:
             raise TypeError(
                 f"channels must be a non-empty tuple of convolution widths, got {self.channels!r}."
             )
         for width in self.channels:
             check_parameter(width, "channels[i]", numbers.Integral, min_val=1)
-        check_parameter(self.latent_dim, "latent_dim", numbers.Integral, min_val=1)
-        check_parameter(self.beta, "beta", numbers.Real, min_val=0)
-        check_parameter(self.epochs, "epochs", numbers.Integral, min_val=0)
-        check_parameter(self.lr, "lr", numbers.Real, min_val=0, include_boundaries="neither")
-        check_parameter(self.batch_size, "batch_size", numbers.Integral, min_val=1)
-        check_parameter(self.weight_decay, "weight_decay", numbers.Real, min_val=0)
-        check_parameter(
-            self.unknown_station_rate,
-            "unknown_station_rate",
-            numbers.Real,
-            min_val=0,
-            max_val=1,
-            include_boundaries="left",
-        )
-        check_parameter(self.griffin_lim_iters, "griffin_lim_iters", numbers.Integral, min_val=0)
-        self._check_early_stopping()
 
     def _check_fit_input(self, X, stations):
         # Hyperparameters first: a typo should not wait for the data checks.

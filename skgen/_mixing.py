@@ -14,7 +14,6 @@ from ._scenario import draw_near
 __all__ = [
     "band_amplitudes",
     "band_edges",
-    "check_bank_entry",
     "draw_mixtures",
     "record_statistics",
     "mix_bank",
@@ -361,16 +360,6 @@ def mix_bank(
     return mixed * gain.astype(np.float32)[..., None]
 
 
-# Bank entries that each sampling option needs (models saved by older skgen
-# versions may lack them).
-_NEEDS = {
-    "restore_peak": "peak",
-    "restore_spectrum": "band",
-    "restore_envelope": "envelope",
-    "align_onsets": "onset",
-}
-
-
 def record_statistics(x_norm, mu, sigma, fs):
     """Bank entries of normalised records besides their reconstructions.
 
@@ -390,17 +379,3 @@ def record_statistics(x_norm, mu, sigma, fs):
         "band": band_amplitudes(x_norm),
         "envelope": log_envelope(x_norm, envelope_width(fs, x_norm.shape[-1])),
     }
-
-
-def check_bank_entry(entry, params, n_times):
-    """Raise when an enabled sampling option needs a bank entry that is missing
-    (or, for ``band``, was measured in other bands)."""
-    n_bands = len(band_edges(n_times)) - 1
-    for option, key in _NEEDS.items():
-        stale = key == "band" and key in entry and entry[key].shape[-1] != n_bands
-        if params[option] and (key not in entry or stale):
-            raise ValueError(
-                f"{option}=True needs the bank's {key!r} entries, which this model "
-                "(saved by an older skgen) lacks; rebuild its bank from the records "
-                "with with_bank(X, stations)."
-            )

@@ -1,33 +1,34 @@
 """TimesNet-Gen: a TimesNet autoencoder plus station-restricted resampling."""
 
 import numbers
+import os
 from functools import partial
 
 import numpy as np
 import torch
+from sklearn.utils._param_validation import HasMethods, StrOptions
 
-from ._base import BaseStationGenerator
-from ._mixing import check_bank_entry, draw_mixtures, mix_bank, record_statistics
-from ._scenario import check_bandwidth, kernel_log_weights, mix_scenario
-from ._torch_utils import autocast, check_precision, resolve_precision, torch_seed
-from ._validation import check_parameter, seed_from
+from ._constraints import Number, at_least, positive
+from ._early_stopping import EARLY_STOPPING_CONSTRAINTS
+from ._mixing import record_statistics
+from ._mixing_generator import MixingGenerator
+from ._torch_utils import autocast, resolve_precision, torch_seed
+from ._validation import seed_from
 from .nn._training import EarlyStopping, train_epochs
 from .nn.losses import stft_log_magnitude_loss
 from .nn.timesnet import TimesNet, normalize
+from .sampling import MixingSampler
 
 __all__ = ["TimesNetGenerator"]
 
-# Records generated per vectorised step of ``sample``: bounds the memory of
-# the gathered components (and of the latent noise) for large requests.
-_CHUNK_RECORDS = 256
 
-
-class TimesNetGenerator(BaseStationGenerator):
+class TimesNetGenerator(MixingGenerator):
     """Site-specific strong-motion generator TimesNet-Gen (arXiv 2512.04694).
 
     A TimesNet autoencoder is trained to reconstruct records (no station
     input). New records for a station are decoded from Dirichlet-weighted
-    mixtures of the latents of that station's own records (docs/method.rst).
+    mixtures of the latents of that station's own records, drawn by the
+    ``sampler`` (:class:`skgen.MixingSampler`; docs/method.rst).
 
     Because the decoder head is affine and the weights sum to 1, mixing
     latents equals mixing the records' normalised reconstructions, so the
@@ -108,83 +109,28 @@ class TimesNetGenerator(BaseStationGenerator):
         Records per optimisation step and per encoding batch (the paper: 32).
     weight_decay : float, default=1e-4
         AdamW weight decay.
-    n_mix : int, default=5
-        Records mixed per generated record (k). Distinct records are drawn;
-        with replacement only when the station has fewer than ``n_mix``.
-    dirichlet_alpha : float, default=0.3
-        Concentration of the mixing weights ``w ~ Dirichlet(alpha * 1_k)``,
-        which set a generated record's amplitudes: its ``mu`` and ``sigma``
-        and the targets of the restore options below. Small values give
-        weights dominated by one record, so generated records vary as much
-        as the station's records do; 1.0 draws uniformly over the simplex;
-        ``np.inf`` gives exactly equal weights ``1 / k`` (the published
-        code).
-    waveform_weights : {"equal", "dirichlet"}, default="equal"
-        Weights of the waveform sum ``m = sum_j v_j head(z_j)``: ``1 / k``
-        each, so that no record dominates the phase of a generated record
-        (novel waveforms), or the Dirichlet weights ``w`` themselves (the
-        published method, where a mix dominated by one record stays close to
-        it).
-    sample_noise : float, default=0.0
-        Latent noise added to each mixed latent, ``eps * s * sample_noise``
-        with ``eps ~ N(0, I)`` per time step; 0 adds none.
-    restore_energy : bool, default=True
-        Averaging incoherent waveforms lowers their amplitude by about
-        ``sqrt(sum w_j ** 2)``. When True, each channel of the mixed
-        normalised signal ``m = sum_j w_j head(z_j)`` is rescaled to
-        ``sqrt(sum_j w_j rms_j ** 2)``, where ``rms_j`` is the root mean
-        square over time of component j's normalised *record* on that
-        channel (for an exact decoder, that of its reconstruction; a real
-        decoder's reconstructions are weaker, and restoring only their
-        energy leaves peak accelerations low); sample noise, if any, is
-        added after this rescaling.
-    restore_peak : bool, default=False
-        When True, each channel of the mixed normalised signal is instead
-        rescaled so that its peak ``max |m|`` equals the weighted geometric
-        mean ``exp(sum_j w_j ln peak_j)`` of the components' normalised
-        record peaks; with geometric ``sigma`` mixing the generated PGA is
-        then the Dirichlet-weighted geometric mean of the mixed records' PGA.
-        Replaces ``restore_energy`` when both are True.
-    restore_spectrum : bool, default=True
-        When True, the mixed normalised signal's Fourier amplitude is instead
-        rescaled, in 48 log-spaced frequency bands per channel, to the
-        weighted geometric mean ``exp(sum_j w_j ln A_j)`` of the components'
-        normalised *record* band amplitudes (RMS of ``|rFFT|`` in the band),
-        keeping its phase: energy restoring done band by band, so errors of
-        an imperfect decoder (spurious long periods, smoothed or added high
-        frequencies) do not reach the generated spectra. Replaces
-        ``restore_peak`` and ``restore_energy`` when True.
-    restore_envelope : bool, default=True
-        When True, the mixed normalised signal is multiplied by a slowly
-        varying gain so that its power envelope (1 s moving average of the
-        squared signal, per channel) becomes the weighted geometric mean
-        ``exp(sum_j w_j ln e_j(t))`` of the components' record envelopes,
-        each shifted as its component is (``align_onsets``): the duration
-        and build-up of a typical record rather than the longer, flatter one
-        of an average. With ``restore_spectrum`` the two restores alternate
-        twice, ending on the spectrum.
-    align_onsets : bool, default=True
-        When True, every mixed component is shifted in time so that its onset
-        (the 5 % point of its Husid curve, summed over channels) falls on the
-        onset of a record drawn uniformly from the station's bank, before
-        mixing (zeros fill the shifted-in samples). Mixed records then share
-        their strong phase instead of spreading it over time.
-    scenario_bandwidth : tuple of (float, float), default=(0.5, 0.5)
-        Widths ``(h_M, h_R)`` in magnitude and ln distance of the kernel that
-        favours records near a target scenario in ``sample(...,
-        magnitude=, distance=)`` (docs/scenario.rst).
-    sigma_mixing : {"geometric", "arithmetic"}, default="geometric"
-        How the records' ``sigma`` are mixed: ``exp(sum w_j ln sigma_j)``
-        (unbiased PGA with energy restoring) or ``sum w_j sigma_j`` (the
-        published code; large records dominate). ``mu`` is always mixed
-        arithmetically.
+    sampler : MixingSampler or None, default=None
+        How new records are drawn from the bank (the number of records
+        mixed, their weights, the restores, the scenario kernel); None
+        means ``MixingSampler()``. Used only by ``sample``: changing it
+        (``set_params(sampler__dirichlet_alpha=1.0)``) needs no refit.
+        ``MixingSampler.paper()`` is the published sampling.
+    memory : str, joblib.Memory or None, default=None
+        Cache of fitted networks (as ``Pipeline(memory=...)``): a folder or
+        a ``joblib.Memory``. A ``fit`` with the same network parameters,
+        data and random state as a cached one takes its network from the
+        cache instead of training, so ``GridSearchCV`` over
+        ``sampler__...`` trains one network per fold (docs/method.rst,
+        "Tuning the sampling"). With ``random_state=None`` every fit
+        differs. Not stored in model files.
     device : {"cpu", "cuda", "auto"} or str, default="cpu"
         Torch device for training and encoding.
     checkpoint : str or path-like, default=None
         File for per-epoch training checkpoints. A ``fit`` that is
         interrupted resumes from it when called again with the same
         parameters and data, to the same result as an uninterrupted run; the
-        file is deleted when ``fit`` finishes.
+        file is deleted when ``fit`` finishes. Its fingerprint covers the
+        network parameters and the data, not the sampler.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, shuffling, dropout and noise.
     verbose : int, default=0
@@ -207,7 +153,8 @@ class TimesNetGenerator(BaseStationGenerator):
         Per station: ``recon`` (n_records, n_channels, n_times) normalised
         reconstructions, ``mu``, ``sigma``, ``rms`` and ``peak`` (n_records,
         n_channels) of the normalised records, ``band`` (n_records,
-        n_channels, n_bands) their band amplitudes (``restore_spectrum``) and
+        n_channels, n_bands) their band amplitudes (``restore="spectrum"``),
+        ``envelope`` their log power envelopes and
         ``onset`` (n_records,), the sample of each record's Husid 5 % point.
     stations_ : ndarray of object
         Stations of the bank, in order of appearance.
@@ -227,30 +174,41 @@ class TimesNetGenerator(BaseStationGenerator):
     (2, 3, 64)
     """
 
-    #: Sampling parameters of the published code: equal weights (the
-    #: Dirichlet limit alpha -> inf) on waveforms, no alignment, no restoring,
-    #: the arithmetic mean of sigma. ``set_params(**PAPER_SAMPLING)`` on a
-    #: fitted generator samples as the paper does with the same network.
-    PAPER_SAMPLING = {
-        "dirichlet_alpha": np.inf,
-        "waveform_weights": "dirichlet",
-        "restore_energy": False,
-        "restore_peak": False,
-        "restore_spectrum": False,
-        "restore_envelope": False,
-        "align_onsets": False,
-        "sigma_mixing": "arithmetic",
+    _parameter_constraints = {
+        "n_times": [at_least(1), None],
+        "fs": [positive()],
+        **{
+            name: [at_least(1)]
+            for name in ("d_model", "d_ff", "e_layers", "top_k", "num_kernels", "batch_size")
+        },
+        **{name: [at_least(0)] for name in ("epochs", "noise_epochs", "verbose")},
+        "lr": [positive()],
+        "noise_lr": [positive()],
+        "dropout": [Number(numbers.Real, 0, 1, closed="left")],
+        **{
+            name: [at_least(0, numbers.Real)]
+            for name in ("noise_scale", "weight_decay", "spectral_loss")
+        },
+        "precision": [StrOptions({"auto", "float32", "bfloat16"})],
+        **EARLY_STOPPING_CONSTRAINTS,
+        "sampler": [HasMethods(["check", "check_entry", "sample"]), None],
+        "memory": [None, str, os.PathLike, HasMethods(["cache"])],
+        "device": [str, torch.device],
+        "checkpoint": [None, str, os.PathLike],
+        "random_state": ["random_state"],
     }
 
-    # Parameters that model files written before they existed lack, with the
-    # values that reproduce what those files did when saved (skgen.load).
-    _params_of_older_files = {
-        "waveform_weights": "dirichlet",
-        "restore_spectrum": False,
-        "restore_envelope": False,
-        "align_onsets": False,
-        "precision": "float32",
-    }
+    # Model files written before ``precision`` existed trained in float32;
+    # their flat sampling parameters become a MixingSampler (skgen.load).
+    _params_of_older_files = {"precision": "float32"}
+
+    @classmethod
+    def _params_from_file(cls, params):
+        params = super()._params_from_file(params)
+        if "sampler" not in params:
+            sampler, params = MixingSampler._from_flat_params(params)
+            params["sampler"] = sampler
+        return params
 
     def __init__(
         self,
@@ -275,17 +233,8 @@ class TimesNetGenerator(BaseStationGenerator):
         noise_scale=0.1,
         batch_size=8,
         weight_decay=1e-4,
-        n_mix=5,
-        dirichlet_alpha=0.3,
-        waveform_weights="equal",
-        sample_noise=0.0,
-        restore_energy=True,
-        restore_peak=False,
-        restore_spectrum=True,
-        restore_envelope=True,
-        align_onsets=True,
-        scenario_bandwidth=(0.5, 0.5),
-        sigma_mixing="geometric",
+        sampler=None,
+        memory=None,
         device="cpu",
         checkpoint=None,
         random_state=None,
@@ -312,17 +261,8 @@ class TimesNetGenerator(BaseStationGenerator):
         self.noise_scale = noise_scale
         self.batch_size = batch_size
         self.weight_decay = weight_decay
-        self.n_mix = n_mix
-        self.dirichlet_alpha = dirichlet_alpha
-        self.waveform_weights = waveform_weights
-        self.sample_noise = sample_noise
-        self.restore_energy = restore_energy
-        self.restore_peak = restore_peak
-        self.restore_spectrum = restore_spectrum
-        self.restore_envelope = restore_envelope
-        self.align_onsets = align_onsets
-        self.scenario_bandwidth = scenario_bandwidth
-        self.sigma_mixing = sigma_mixing
+        self.sampler = sampler
+        self.memory = memory
         self.device = device
         self.checkpoint = checkpoint
         self.random_state = random_state
@@ -337,8 +277,9 @@ class TimesNetGenerator(BaseStationGenerator):
         epochs: about 38 M parameters and 1 TFLOP per record and forward
         pass with separate convolutions (0.4 TFLOP with skgen's merged
         kernels), a GPU configuration. Sampling follows skgen's defaults
-        (docs/method.rst, "Sampling"); pass ``**TimesNetGenerator.PAPER_SAMPLING``
-        to sample as the published code does.
+        (docs/method.rst, "Sampling"); pass
+        ``sampler=MixingSampler.paper()`` to sample as the published code
+        does.
 
         Parameters
         ----------
@@ -371,61 +312,6 @@ class TimesNetGenerator(BaseStationGenerator):
         )
         params.update(overrides)
         return cls(**params)
-
-    # -- validation ------------------------------------------------------
-    def _check_network_params(self):
-        if self.n_times is not None:
-            check_parameter(self.n_times, "n_times", numbers.Integral, min_val=1)
-        for name in ("d_model", "d_ff", "e_layers", "top_k", "num_kernels", "batch_size"):
-            check_parameter(getattr(self, name), name, numbers.Integral, min_val=1)
-        for name in ("epochs", "noise_epochs", "verbose"):
-            check_parameter(getattr(self, name), name, numbers.Integral, min_val=0)
-        for name in ("fs", "lr", "noise_lr"):
-            check_parameter(
-                getattr(self, name), name, numbers.Real, min_val=0, include_boundaries="neither"
-            )
-        for name in ("noise_scale", "weight_decay", "dropout", "spectral_loss"):
-            check_parameter(getattr(self, name), name, numbers.Real, min_val=0)
-        if self.dropout >= 1:
-            raise ValueError(f"dropout must be < 1, got {self.dropout}.")
-        check_precision(self.precision)
-        self._check_early_stopping()
-
-    def _check_sampling_params(self):
-        check_parameter(self.n_mix, "n_mix", numbers.Integral, min_val=1)
-        check_parameter(
-            self.dirichlet_alpha,
-            "dirichlet_alpha",
-            numbers.Real,
-            min_val=0,
-            include_boundaries="neither",
-            allow_inf=True,
-        )
-        check_parameter(self.sample_noise, "sample_noise", numbers.Real, min_val=0)
-        if self.waveform_weights not in ("equal", "dirichlet"):
-            raise ValueError(
-                f"waveform_weights must be 'equal' or 'dirichlet', got {self.waveform_weights!r}."
-            )
-        for name in (
-            "restore_energy",
-            "restore_peak",
-            "restore_spectrum",
-            "restore_envelope",
-            "align_onsets",
-        ):
-            value = getattr(self, name)
-            if not isinstance(value, (bool, np.bool_)):
-                raise TypeError(f"{name} must be True or False, got {value!r}.")
-        check_bandwidth(self.scenario_bandwidth)
-        if self.sigma_mixing not in ("geometric", "arithmetic"):
-            raise ValueError(
-                f"sigma_mixing must be 'geometric' or 'arithmetic', got {self.sigma_mixing!r}."
-            )
-
-    def _check_fit_input(self, X, stations):
-        self._check_network_params()
-        self._check_sampling_params()
-        return super()._check_fit_input(X, stations)
 
     # -- training --------------------------------------------------------
     def _build_module(self):
@@ -595,97 +481,17 @@ class TimesNetGenerator(BaseStationGenerator):
             return torch.cat([self.module_(x).cpu() for x in batches]).numpy()
 
     # -- sampling --------------------------------------------------------
-    def _draw_mixtures(self, n_records, n_samples, rng, log_weights=None):
-        """All random draws of ``n_samples`` generated records.
+    def _latent_noise(self, n_samples, seed, sample_noise):
+        """Decoded latent noise ``W (eps * s * sample_noise)``, (n, n_channels, n_times).
 
-        ``sample`` calls this once per chunk of up to 256 records, in order,
-        with its ``RandomState``; replaying the calls replays the samples.
-
-        Parameters
-        ----------
-        n_records : int
-            Records of the station in the bank.
-        n_samples : int
-        rng : RandomState
-        log_weights : ndarray of shape (n_records,), default=None
-            Kernel log weights around a target scenario, drawn with
-            :func:`skgen._scenario.draw_near`; None draws uniformly.
-
-        Returns
-        -------
-        indices : ndarray of shape (n_samples, n_mix), int
-            Mixed records; distinct within a row unless the station has fewer
-            than ``n_mix`` records.
-        weights : ndarray of shape (n_samples, n_mix), float64
-            Dirichlet weights, rows summing to 1.
-        noise : ndarray of shape (n_samples, n_times, d_model), float32, or None
-            ``eps * s * sample_noise``, None when ``sample_noise == 0``.
+        ``head(z + n) = head(z) + W n``: the noise passes the linear part of
+        the head only.
         """
-        indices, weights = draw_mixtures(
-            n_records, n_samples, self.n_mix, self.dirichlet_alpha, rng, log_weights
+        # numpy's Generator draws float32 normals several times faster than
+        # RandomState; it is seeded from the sampler's draws, so runs repeat.
+        eps = np.random.default_rng(seed).standard_normal(
+            (n_samples, self.n_times_, len(self.encoder_scale_)), dtype=np.float32
         )
-        noise = None
-        if self.sample_noise > 0:
-            # numpy's Generator draws float32 normals several times faster
-            # than RandomState; it is seeded from rng, so runs still repeat.
-            eps = np.random.default_rng(seed_from(rng)).standard_normal(
-                (n_samples, self.n_times_, len(self.encoder_scale_)), dtype=np.float32
-            )
-            noise = eps * (self.encoder_scale_ * np.float32(self.sample_noise))
-        return indices, weights, noise
-
-    def _generate(self, entry, n_samples, rng):
-        return self._generate_mixes(entry, n_samples, rng)[0]
-
-    def _generate_near(self, entry, n_samples, rng, scenario):
-        log_weights = kernel_log_weights(
-            entry["magnitude"], entry["distance"], scenario, tuple(self.scenario_bandwidth)
-        )
-        X, indices, weights = self._generate_mixes(entry, n_samples, rng, log_weights)
-        return (X,) + mix_scenario(entry, indices, weights)
-
-    def _generate_mixes(self, entry, n_samples, rng, log_weights=None):
-        """Generated records with the indices and weights of their mixes."""
-        self._check_sampling_params()
-        check_bank_entry(entry, self.get_params(), self.n_times_)
-        n_records = len(entry["recon"])
+        noise = eps * (self.encoder_scale_ * np.float32(sample_noise))
         weight = self.module_.projection.weight.detach().cpu().numpy()
-        out = np.empty((n_samples, self.n_channels_, self.n_times_), dtype=np.float32)
-        all_indices = np.empty((n_samples, self.n_mix), dtype=np.int64)
-        all_weights = np.empty((n_samples, self.n_mix))
-        for start in range(0, n_samples, _CHUNK_RECORDS):
-            stop = min(start + _CHUNK_RECORDS, n_samples)
-            indices, weights, noise = self._draw_mixtures(n_records, stop - start, rng, log_weights)
-            onsets = None
-            if self.align_onsets:
-                onsets = entry["onset"][rng.randint(n_records, size=stop - start)]
-            out[start:stop] = self._mix(entry, indices, weights, noise, weight, onsets)
-            all_indices[start:stop], all_weights[start:stop] = indices, weights
-        return out, all_indices, all_weights
-
-    def _mix(self, entry, indices, weights, noise, projection_weight, onsets=None):
-        """Decode mixtures of bank records; see :meth:`_draw_mixtures` and
-        :func:`skgen._mixing.mix_bank`."""
-        mixed = mix_bank(
-            entry,
-            indices,
-            weights,
-            onsets,
-            fs=self.fs,
-            waveform_weights=self.waveform_weights,
-            restore_spectrum=self.restore_spectrum,
-            restore_envelope=self.restore_envelope,
-            restore_peak=self.restore_peak,
-            restore_energy=self.restore_energy,
-        )
-        if noise is not None:
-            # head(z + n) = head(z) + W n: the noise passes the linear part only.
-            mixed += np.matmul(noise, projection_weight.T).transpose(0, 2, 1)
-        mu = np.einsum("sk,skc->sc", weights, entry["mu"][indices])
-        if self.sigma_mixing == "geometric":
-            sigma = np.exp(np.einsum("sk,skc->sc", weights, np.log(entry["sigma"][indices])))
-        else:
-            sigma = np.einsum("sk,skc->sc", weights, entry["sigma"][indices])
-        mixed *= sigma.astype(np.float32)[..., None]
-        mixed += mu.astype(np.float32)[..., None]
-        return mixed
+        return np.matmul(noise, weight.T).transpose(0, 2, 1)

@@ -32,8 +32,16 @@ class UsageError(ValueError):
 
 
 def _parse_params(pairs, estimator_cls):
-    """``["epochs=3", "d_model=8"]`` -> dict, values read as Python literals."""
-    allowed = estimator_cls().get_params()
+    """``["epochs=3", "d_model=8"]`` -> dict, values read as Python literals.
+
+    The sampler's options are ``sampler__...`` (e.g. ``sampler__n_mix=3``).
+    """
+    from .sampling import MixingSampler
+
+    estimator = estimator_cls()
+    if "sampler" in estimator.get_params(deep=False) and estimator.sampler is None:
+        estimator.set_params(sampler=MixingSampler())
+    allowed = estimator.get_params()
     params = {}
     for pair in pairs or []:
         key, sep, text = pair.partition("=")
@@ -169,7 +177,7 @@ def _cmd_fit(args):
         )
     X, stations, meta = _read_with_meta(args, n_times)
     magnitude, distance = _record_scenarios(meta, args.scenarios)
-    generator = cls(**params).fit(X, stations, magnitude=magnitude, distance=distance)
+    generator = cls().set_params(**params).fit(X, stations, magnitude=magnitude, distance=distance)
     # Under torchrun every rank fits the same model; rank 0 writes and reports.
     generator.save(args.model)
     if is_main_process():

@@ -957,11 +957,11 @@ CLI_CASES = [
     (["hvsr", "{model}"], "model.skgen"),
     (
         ["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "epochs=-1"],
-        "epochs == -1, must be >= 0",
+        "'epochs' parameter of TimesNetGenerator must be an int in the range [0, inf). Got -1",
     ),
     (
         ["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "fs=0"],
-        "fs == 0, must be > 0",
+        "'fs' parameter of TimesNetGenerator must be a float in the range (0.0, inf). Got 0",
     ),
     (
         ["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "n_times=0"],
@@ -978,7 +978,7 @@ CLI_CASES = [
             "--param",
             "d_model=0",
         ],
-        "d_model == 0, must be >= 1",
+        "'d_model' parameter of TimesNetGenerator must be an int in the range [1, inf). Got 0",
     ),
     (
         ["fit", "{records}", "--model", "{folder}/new.skgen", "--param", "depth=3"],

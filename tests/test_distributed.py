@@ -252,7 +252,7 @@ def test_grid_search_on_a_dask_cluster_equals_n_jobs_1():
                 batch_size=8,
                 random_state=0,
             ),
-            {"n_mix": [2, 3]},
+            {"sampler__n_mix": [2, 3]},
             cv=LeaveOneGroupOut(),
             scoring=HVSRAlignmentScorer(highpass=0.5, random_state=0),
             refit=False,

@@ -5,7 +5,7 @@ are listed with their reasons in ``conftest.EXPECTED_FAILED_CHECKS``."""
 from conftest import EXPECTED_FAILED_CHECKS
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skgen import SpectrogramCVAEGenerator, TimesNetGenerator
+from skgen import MixingSampler, SpectrogramCVAEGenerator, StochasticGenerator, TimesNetGenerator
 
 TINY = [
     TimesNetGenerator(
@@ -28,6 +28,7 @@ TINY = [
         epochs=1,
         griffin_lim_iters=1,
     ),
+    StochasticGenerator(sampler=MixingSampler(n_mix=2)),
 ]
 
 

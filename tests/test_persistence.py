@@ -14,6 +14,9 @@ import skgen._persistence as persistence
 from skgen._cvae import SpectrogramCVAEGenerator
 from skgen._persistence import FORMAT_VERSION, load
 from skgen._timesnet import TimesNetGenerator
+from skgen.sampling import MixingSampler
+
+DATA = os.path.join(os.path.dirname(__file__), "data")
 
 N_TIMES = 128
 TIMESNET = dict(
@@ -26,7 +29,7 @@ TIMESNET = dict(
     epochs=1,
     noise_epochs=1,
     batch_size=4,
-    sample_noise=0.5,
+    sampler=MixingSampler(sample_noise=0.5),
 )
 CVAE = dict(
     n_times=N_TIMES,
@@ -66,9 +69,17 @@ def _tmp_files(folder):
     return sorted(name for name in os.listdir(folder) if name.endswith(".tmp"))
 
 
+def _comparable(params):
+    """Parameters with nested estimators (the sampler) as their class and params."""
+    return {
+        name: (type(value), value.get_params()) if hasattr(value, "get_params") else value
+        for name, value in params.items()
+    }
+
+
 def _assert_same_model(restored, gen, X):
     assert type(restored) is type(gen)
-    assert restored.get_params() == gen.get_params()
+    assert _comparable(restored.get_params()) == _comparable(gen.get_params())
     assert list(restored.stations_) == list(gen.stations_)
     assert [type(s) for s in restored.stations_] == [int, int, int]
     for label, entry in gen.bank_.items():
@@ -126,8 +137,13 @@ def test_file_holds_plain_data_and_metadata(fitted, tmp_path):
     assert payload["format_version"] == FORMAT_VERSION
     assert payload["skgen_version"] == "0.1.0"
     assert payload["class"] == type(gen).__name__
-    params = persistence._from_safe(payload["params"])
+    params = persistence.from_safe(payload["params"], persistence.ESTIMATORS)
     assert params["fs"] == 100.0 and params["n_times"] == N_TIMES
+    if isinstance(gen, TimesNetGenerator):
+        # The sampler is stored as its class name and parameters.
+        stored = persistence.from_safe(payload["params"])["sampler"]
+        assert stored == {"__estimator__": "MixingSampler", "params": gen.sampler.get_params()}
+        assert params["sampler"].get_params() == gen.sampler.get_params()
     assert set(payload["modules"]) == {"module_"}
     assert all(isinstance(v, torch.Tensor) for v in payload["modules"]["module_"].values())
 
@@ -362,29 +378,113 @@ def test_file_without_newer_parameters_samples_as_it_did(tmp_path):
     parameters: it loads with the values that reproduce its sampling then,
     not with today's defaults (which would also need bank entries it lacks)."""
     X, stations = _records([11, 22])
-    plain = dict(
+    plain = MixingSampler(
         waveform_weights="dirichlet",
-        restore_spectrum=False,
+        restore="energy",
         restore_envelope=False,
         align_onsets=False,
+        sample_noise=0.5,
     )
-    gen = TimesNetGenerator(**TIMESNET, **plain, precision="float32", random_state=0)
+    gen = TimesNetGenerator(**{**TIMESNET, "sampler": plain}, precision="float32", random_state=0)
     gen.fit(X, stations)
     gen.save(tmp_path / "model.skgen")
     older = tmp_path / "older.skgen"
 
-    def strip(payload):
-        params = persistence._from_safe(payload["params"])
-        bank = persistence._from_safe(payload["bank"])
-        for name in (*plain, "precision"):
-            del params[name]
+    def make_older(payload):
+        # As the first skgen wrote it: flat sampling parameters, without the
+        # later ones (waveform_weights, restore_spectrum, restore_envelope,
+        # align_onsets, precision), and a bank without envelopes.
+        params = persistence.from_safe(payload["params"], persistence.ESTIMATORS)
+        del params["sampler"], params["precision"]
+        params.update(
+            n_mix=5,
+            dirichlet_alpha=0.3,
+            sample_noise=0.5,
+            restore_energy=True,
+            restore_peak=False,
+            scenario_bandwidth=(0.5, 0.5),
+            sigma_mixing="geometric",
+        )
+        bank = persistence.from_safe(payload["bank"])
         for entry in bank.values():
             del entry["envelope"]
-        payload.update(params=persistence._to_safe(params), bank=persistence._to_safe(bank))
+        payload.update(params=persistence.to_safe(params), bank=persistence.to_safe(bank))
 
-    _rewrite(tmp_path / "model.skgen", older, strip)
+    _rewrite(tmp_path / "model.skgen", older, make_older)
     loaded = load(older)
-    assert {name: loaded.get_params()[name] for name in plain} == plain
+    assert loaded.sampler.get_params() == plain.get_params()
+    assert loaded.precision == "float32"
     np.testing.assert_array_equal(
         loaded.sample(11, 3, random_state=0), gen.sample(11, 3, random_state=0)
+    )
+
+
+@pytest.mark.parametrize(
+    "flags, restore",
+    [
+        (dict(restore_spectrum=True, restore_peak=True, restore_energy=True), "spectrum"),
+        (dict(restore_spectrum=False, restore_peak=True, restore_energy=True), "peak"),
+        (dict(restore_spectrum=False, restore_peak=False, restore_energy=True), "energy"),
+        (dict(restore_spectrum=False, restore_peak=False, restore_energy=False), None),
+    ],
+)
+def test_three_restore_flags_become_one_choice(flags, restore):
+    """The flags overrode each other (spectrum, then peak, then energy)."""
+    sampler, rest = MixingSampler._from_flat_params({"d_model": 4, "n_mix": 3, **flags})
+    assert sampler.restore == restore and sampler.n_mix == 3
+    assert rest == {"d_model": 4}
+
+
+def test_model_file_of_skgen_before_samplers_samples_bit_identically():
+    """tests/data/flat_sampling.skgen was written by skgen before samplers
+    (flat sampling parameters, restore_* booleans), with the samples it drew
+    then (README in tests/data). Its sampling options become a MixingSampler
+    that draws the same records."""
+    loaded = load(os.path.join(DATA, "flat_sampling.skgen"))
+    expected = np.load(os.path.join(DATA, "flat_sampling_samples.npz"))
+    assert loaded.sampler.get_params() == {
+        **MixingSampler().get_params(),
+        "sample_noise": 0.3,
+    }
+    # Bit-identical on the machine that wrote it; other CPUs may round FFTs
+    # differently in the last float32 digits.
+    tolerance = dict(rtol=1e-5, atol=1e-6 * float(np.abs(expected["default"]).max()))
+    np.testing.assert_allclose(
+        loaded.sample("A", 3, random_state=0), expected["default"], **tolerance
+    )
+    paper = MixingSampler.paper()
+    np.testing.assert_allclose(
+        loaded.sample("B", 3, random_state=1, sampler=paper), expected["paper"], **tolerance
+    )
+    peak = paper.set_params(restore="peak", n_mix=2, dirichlet_alpha=1.0)
+    np.testing.assert_allclose(
+        loaded.sample("A", 2, random_state=2, sampler=peak), expected["peak"], **tolerance
+    )
+
+
+def test_unknown_nested_estimator_is_refused(fitted, tmp_path):
+    gen, _ = fitted
+    if not isinstance(gen, TimesNetGenerator):
+        pytest.skip("only TimesNet-Gen has a sampler")
+    gen.save(tmp_path / "model.skgen")
+    damaged = tmp_path / "damaged.skgen"
+
+    def rename(payload):
+        for name, value in payload["params"]["__dict__"]:
+            if name == "sampler":
+                value["__estimator__"] = "os.system"
+
+    _rewrite(tmp_path / "model.skgen", damaged, rename)
+    with pytest.raises(ValueError, match=r"cannot read: unknown estimator class 'os.system'"):
+        load(damaged)
+
+
+def test_memory_is_not_stored(tmp_path):
+    X, stations = _records([11, 22])
+    gen = TimesNetGenerator(**TIMESNET, memory=str(tmp_path / "cache"), random_state=0)
+    gen.fit(X, stations).save(tmp_path / "model.skgen")
+    loaded = load(tmp_path / "model.skgen")
+    assert loaded.memory is None
+    np.testing.assert_array_equal(
+        loaded.sample(11, 2, random_state=0), gen.sample(11, 2, random_state=0)
     )

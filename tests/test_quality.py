@@ -13,6 +13,7 @@ import pytest
 
 from skgen._timesnet import TimesNetGenerator
 from skgen.datasets import make_strong_motion
+from skgen.sampling import MixingSampler
 from skgen.scoring._novelty import max_cross_correlation
 from skgen.signal import hvsr, peak_frequency, pga
 
@@ -81,11 +82,13 @@ def test_default_sampling_is_novel_and_keeps_the_duration(trained):
     # skgen 0.1's sampling on the same network: Dirichlet(1) weights on the
     # waveforms, no alignment, energy restoring only.
     older = dict(
-        waveform_weights="dirichlet",
-        dirichlet_alpha=1.0,
-        restore_spectrum=False,
-        restore_envelope=False,
-        align_onsets=False,
+        sampler=MixingSampler(
+            waveform_weights="dirichlet",
+            dirichlet_alpha=1.0,
+            restore="energy",
+            restore_envelope=False,
+            align_onsets=False,
+        )
     )
     for k, station in enumerate(data.f0):
         pool = data.X[data.stations == station]

@@ -6,14 +6,16 @@ import numpy as np
 import pytest
 from sklearn.model_selection import GroupKFold, cross_validate
 
-from skgen import SpectrogramCVAEGenerator, TimesNetGenerator, load, make_strong_motion
-from skgen._scenario import (
+from skgen import (
     GroundMotionModel,
-    apply_fourier_gain,
-    check_record_scenarios,
-    draw_near,
-    kernel_log_weights,
+    MixingSampler,
+    SpectrogramCVAEGenerator,
+    TimesNetGenerator,
+    load,
+    make_strong_motion,
 )
+from skgen._scenario import check_record_scenarios, draw_near, kernel_log_weights
+from skgen.ground_motion import apply_fourier_gain
 from skgen.scoring import scenario_errors
 
 TINY = dict(n_times=64, d_model=4, d_ff=4, epochs=1, noise_epochs=0, batch_size=8)
@@ -266,12 +268,15 @@ def test_bad_target_scenario(data, fitted, kwargs, error, match):
 
 
 def test_bad_bandwidth(data, fitted):
-    gen = TimesNetGenerator(**TINY, scenario_bandwidth=(0.5,))
+    gen = TimesNetGenerator(**TINY, sampler=MixingSampler(scenario_bandwidth=(0.5,)))
     with pytest.raises(ValueError, match="scenario_bandwidth must be a pair"):
         gen.fit(data.X, data.stations)
-    gen = TimesNetGenerator(**TINY, scenario_bandwidth=(0.5, 0.0))
+    gen = TimesNetGenerator(**TINY, sampler=MixingSampler(scenario_bandwidth=(0.5, 0.0)))
     with pytest.raises(ValueError, match="scenario_bandwidth"):
         gen.fit(data.X, data.stations)
+    # and at sample time, before any draw, with another sampler
+    with pytest.raises(ValueError, match="scenario_bandwidth"):
+        fitted.sample(data.stations[0], 1, sampler=MixingSampler(scenario_bandwidth=(0, 1)))
 
 
 def test_out_of_range_scenario_warns_how_far(data, fitted):

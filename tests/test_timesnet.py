@@ -10,10 +10,12 @@ import pytest
 import torch
 from sklearn.base import clone
 
-from skgen._mixing import shift
+from skgen._mixing import draw_mixtures, shift
 from skgen._persistence import load
 from skgen._timesnet import TimesNetGenerator
+from skgen._validation import seed_from
 from skgen.nn.timesnet import Inception, TimesNet, dominant_periods, normalize
+from skgen.sampling import MixingSampler
 
 N_TIMES = 64
 TINY = dict(
@@ -33,10 +35,26 @@ TINY = dict(
 # top of it: tests of the latent-mixing identities use it.
 PLAIN = dict(
     waveform_weights="dirichlet",
-    restore_spectrum=False,
+    restore=None,
     restore_envelope=False,
     align_onsets=False,
 )
+
+
+def _draws(gen, sampler, n_records, n_samples, seed):
+    """Replay the draws of ``gen.sample(..., random_state=seed, sampler=sampler)``
+    without alignment (MixingSampler.sample documents their order)."""
+    rng = np.random.RandomState(seed)
+    indices, weights = draw_mixtures(
+        n_records, n_samples, sampler.n_mix, sampler.dirichlet_alpha, rng
+    )
+    noise = None
+    if sampler.sample_noise > 0:
+        eps = np.random.default_rng(seed_from(rng)).standard_normal(
+            (n_samples, N_TIMES, len(gen.encoder_scale_)), dtype=np.float32
+        )
+        noise = eps * (gen.encoder_scale_ * np.float32(sampler.sample_noise))
+    return indices, weights, noise
 
 
 def _records(n_stations=3, per_station=4, n_times=N_TIMES, seed=0):
@@ -223,20 +241,26 @@ def test_add_stations_freezes_weights_and_grows_bank(fitted):
 
 
 def test_random_draws(fitted):
-    gen, _, _ = fitted
-    gen = copy.copy(gen).set_params(n_mix=3)
-    indices, weights, noise = gen._draw_mixtures(5, 200, np.random.RandomState(0))
-    assert indices.shape == weights.shape == (200, 3) and noise is None
+    gen, X, stations = fitted
+    gen = copy.deepcopy(gen)
+    gen.add_stations(X[:5], ["FIVE"] * 5)
+    sampler = MixingSampler(n_mix=3, dirichlet_alpha=1.0)
+    _, indices, weights = sampler.sample(
+        gen.bank_["FIVE"], 200, np.random.RandomState(0), fs=gen.fs, n_times=N_TIMES
+    )
+    assert indices.shape == weights.shape == (200, 3)
     assert all(len(set(row)) == 3 for row in indices.tolist())
     assert set(indices.ravel()) == set(range(5))
     np.testing.assert_allclose(weights.sum(axis=1), 1.0)
     # Dirichlet(1, 1, 1): uniform on the simplex, each weight has mean 1/3.
     assert abs(weights.mean() - 1 / 3) < 1e-9 and weights.std() > 0.1
-    gen.set_params(dirichlet_alpha=np.inf, sample_noise=0.5)
-    indices, weights, noise = gen._draw_mixtures(2, 4, np.random.RandomState(0))
+    gen.add_stations(X[:2], ["TWO"] * 2)
+    sampler.set_params(dirichlet_alpha=np.inf, sample_noise=0.5)
+    _, indices, weights = gen._draw(gen.bank_["TWO"], 4, np.random.RandomState(0), sampler)
     np.testing.assert_array_equal(weights, np.full((4, 3), 1 / 3))
     assert set(indices.ravel()) <= {0, 1}  # fewer records than n_mix
-    assert noise.shape == (4, N_TIMES, 4) and noise.dtype == np.float32
+    noise = gen._latent_noise(4, 0, 0.5)
+    assert noise.shape == (4, 3, N_TIMES) and noise.dtype == np.float32
 
 
 @pytest.mark.parametrize("sigma_mixing", ["geometric", "arithmetic"])
@@ -244,17 +268,15 @@ def test_random_draws(fitted):
 @pytest.mark.parametrize("waveform_weights", ["dirichlet", "equal"])
 def test_bank_sampling_equals_latent_mixing(fitted, sigma_mixing, sample_noise, waveform_weights):
     gen, X, stations = fitted
-    gen = copy.copy(gen)
-    gen.set_params(
+    sampler = MixingSampler(
         **{**PLAIN, "waveform_weights": waveform_weights},
         sigma_mixing=sigma_mixing,
         sample_noise=sample_noise,
-        restore_energy=False,
         n_mix=3,
     )
     X_s = X[stations == "S2"]
-    samples = gen.sample("S2", n_samples=6, random_state=3)
-    indices, weights, noise = gen._draw_mixtures(len(X_s), 6, np.random.RandomState(3))
+    samples = gen.sample("S2", n_samples=6, random_state=3, sampler=sampler)
+    indices, weights, noise = _draws(gen, sampler, len(X_s), 6, 3)
 
     # Explicit route: mix latents of encode(), add noise, head, de-normalise.
     Z = gen.encode(X_s).astype(np.float64)
@@ -280,11 +302,10 @@ def test_bank_sampling_equals_latent_mixing(fitted, sigma_mixing, sample_noise, 
 
 def test_restore_energy_sets_weighted_rms(fitted):
     gen, X, stations = fitted
-    gen = copy.copy(gen)
-    gen.set_params(**PLAIN, restore_energy=True, n_mix=3, sigma_mixing="arithmetic")
+    sampler = MixingSampler(**{**PLAIN, "restore": "energy"}, n_mix=3, sigma_mixing="arithmetic")
     X_s = X[stations == "S0"]
-    samples = gen.sample("S0", n_samples=4, random_state=2)
-    indices, weights, _ = gen._draw_mixtures(len(X_s), 4, np.random.RandomState(2))
+    samples = gen.sample("S0", n_samples=4, random_state=2, sampler=sampler)
+    indices, weights, _ = _draws(gen, sampler, len(X_s), 4, 2)
     mu = X_s.mean(axis=2)
     sigma = np.sqrt(X_s.var(axis=2) + 1e-5)
     mu_mixed = np.einsum("sk,skc->sc", weights, mu[indices])
@@ -295,7 +316,7 @@ def test_restore_energy_sets_weighted_rms(fitted):
     target = np.sqrt(np.einsum("sk,skc->sc", weights, rms[indices] ** 2))
     np.testing.assert_allclose(np.sqrt(np.mean(normalised**2, axis=2)), target, rtol=1e-3)
     # Without restoring, the mixture of incoherent records is weaker.
-    plain = copy.copy(gen).set_params(restore_energy=False).sample("S0", 4, random_state=2)
+    plain = gen.sample("S0", 4, random_state=2, sampler=sampler.set_params(restore=None))
     plain_norm = (plain - mu_mixed[..., None]) / sigma_mixed[..., None]
     plain_rms = np.sqrt(np.mean(plain_norm**2, axis=2))
     assert np.all(plain_rms < target)
@@ -303,14 +324,14 @@ def test_restore_energy_sets_weighted_rms(fitted):
 
 def test_single_record_station_returns_its_reconstruction(fitted):
     gen, X, stations = fitted
-    gen = copy.deepcopy(gen).set_params(**PLAIN, restore_energy=False)
+    gen = copy.deepcopy(gen).set_params(sampler=MixingSampler(**PLAIN))
     gen.add_stations(X[:1], ["ONE"])
     samples = gen.sample("ONE", n_samples=3, random_state=0)
     recon = gen.reconstruct(X[:1])
     np.testing.assert_allclose(samples, np.repeat(recon, 3, axis=0), rtol=1e-4, atol=1e-4)
     # Restoring energy scales the normalised reconstruction to the record's
     # own per-channel energy.
-    restored = gen.set_params(restore_energy=True).sample("ONE", n_samples=1, random_state=0)
+    restored = gen.set_params(sampler__restore="energy").sample("ONE", 1, random_state=0)
     mu = X[:1].mean(axis=2, keepdims=True)
     sigma = np.sqrt(X[:1].var(axis=2, keepdims=True) + 1e-5)
     recon_norm = (recon - mu) / sigma
@@ -352,27 +373,41 @@ def test_input_errors(fitted):
 @pytest.mark.parametrize(
     "params, error, match",
     [
-        ({"d_model": 0}, ValueError, "d_model == 0, must be >= 1"),
-        ({"epochs": 1.5}, TypeError, "epochs must be an instance of int"),
-        ({"lr": float("nan")}, ValueError, "lr must be finite"),
-        ({"e_layers": True}, TypeError, "e_layers must be a number, not a bool"),
-        ({"dropout": 1.0}, ValueError, "dropout must be < 1"),
-        ({"lr": 0.0}, ValueError, "lr == 0.0, must be > 0"),
-        ({"dirichlet_alpha": 0}, ValueError, "dirichlet_alpha == 0, must be > 0"),
-        ({"sigma_mixing": "median"}, ValueError, "sigma_mixing must be"),
-        ({"n_mix": 0}, ValueError, "n_mix == 0, must be >= 1"),
-        ({"restore_energy": "yes"}, TypeError, "restore_energy must be True or False"),
-        ({"restore_peak": 1}, TypeError, "restore_peak must be True or False"),
-        ({"align_onsets": None}, TypeError, "align_onsets must be True or False"),
-        ({"restore_envelope": "no"}, TypeError, "restore_envelope must be True or False"),
-        ({"waveform_weights": "random"}, ValueError, "waveform_weights must be 'equal' or"),
-        ({"precision": "half"}, ValueError, "precision must be one of"),
-        ({"spectral_loss": -0.1}, ValueError, "spectral_loss == -0.1, must be >= 0"),
-        ({"early_stopping": "yes"}, TypeError, "early_stopping must be True or False"),
-        ({"validation_fraction": 1.0}, ValueError, "validation_fraction == 1.0, must be < 1"),
-        ({"validation_fraction": 0}, ValueError, "validation_fraction == 0, must be > 0"),
-        ({"n_iter_no_change": 0}, ValueError, "n_iter_no_change == 0, must be >= 1"),
-        ({"tol": -1.0}, ValueError, "tol == -1.0, must be >= 0"),
+        ({"d_model": 0}, ValueError, r"'d_model' parameter of TimesNetGenerator must be an int"),
+        ({"epochs": 1.5}, TypeError, r"'epochs' parameter .* an int in the range \[0, inf\)"),
+        ({"lr": float("nan")}, ValueError, r"'lr' parameter .* Got nan instead"),
+        ({"e_layers": True}, TypeError, r"'e_layers' parameter .* Got True instead"),
+        ({"dropout": 1.0}, ValueError, r"'dropout' parameter .* range \[0.0, 1.0\)"),
+        ({"lr": 0.0}, ValueError, r"'lr' parameter .* range \(0.0, inf\)"),
+        (
+            {"sampler": MixingSampler(dirichlet_alpha=0)},
+            ValueError,
+            r"'dirichlet_alpha' parameter of MixingSampler must be a float in the range "
+            r"\(0.0, inf\) or a float among \{inf\}",
+        ),
+        (
+            {"sampler": MixingSampler(sigma_mixing="median")},
+            ValueError,
+            r"'sigma_mixing' parameter of MixingSampler must be a str among",
+        ),
+        ({"sampler": MixingSampler(n_mix=0)}, ValueError, r"'n_mix' parameter of MixingSampler"),
+        (
+            {"sampler": MixingSampler(restore="yes")},
+            ValueError,
+            r"'restore' parameter of MixingSampler must be a str among .* or None",
+        ),
+        ({"sampler": MixingSampler(align_onsets=None)}, TypeError, r"'align_onsets' parameter"),
+        ({"sampler": MixingSampler(restore_envelope="no")}, TypeError, r"'restore_envelope'"),
+        ({"sampler": MixingSampler(waveform_weights="random")}, ValueError, r"'waveform_weights'"),
+        ({"sampler": "paper"}, TypeError, r"'sampler' parameter of TimesNetGenerator"),
+        ({"memory": 3}, TypeError, r"'memory' parameter of TimesNetGenerator"),
+        ({"precision": "half"}, ValueError, r"'precision' parameter .* a str among"),
+        ({"spectral_loss": -0.1}, ValueError, r"'spectral_loss' parameter .* \[0.0, inf\)"),
+        ({"early_stopping": "yes"}, TypeError, r"'early_stopping' parameter .* 'bool'"),
+        ({"validation_fraction": 1.0}, ValueError, r"'validation_fraction' .* \(0.0, 1.0\)"),
+        ({"validation_fraction": 0}, ValueError, r"'validation_fraction' .* \(0.0, 1.0\)"),
+        ({"n_iter_no_change": 0}, ValueError, r"'n_iter_no_change' parameter"),
+        ({"tol": -1.0}, ValueError, r"'tol' parameter .* \[0.0, inf\)"),
         ({"device": "tpu"}, ValueError, "device must be"),
     ],
 )
@@ -385,10 +420,14 @@ def test_parameter_errors(params, error, match):
 
 
 def test_sampling_parameters_checked_at_sample_time(fitted):
-    gen = copy.copy(fitted[0])
-    gen.set_params(dirichlet_alpha=-1.0)
-    with pytest.raises(ValueError, match=r"dirichlet_alpha == -1.0, must be > 0"):
+    gen = copy.deepcopy(fitted[0])
+    gen.set_params(sampler__dirichlet_alpha=-1.0)
+    with pytest.raises(ValueError, match=r"'dirichlet_alpha' parameter .* Got -1.0 instead"):
         gen.sample("S0")
+    with pytest.raises(ValueError, match=r"'n_mix' parameter of MixingSampler"):
+        fitted[0].sample("S0", sampler=MixingSampler(n_mix=0))
+    with pytest.raises(TypeError, match=r"sampler must be a sampler such as skgen.MixingSampler"):
+        fitted[0].sample("S0", sampler="paper")
 
 
 def test_unfitted_encode_raises():
@@ -413,11 +452,16 @@ def test_pickle_and_joblib_round_trip(fitted):
 
 
 def test_clone_get_params_and_paper_config():
-    gen = TimesNetGenerator(d_model=8, dirichlet_alpha=np.inf, random_state=3)
+    gen = TimesNetGenerator(d_model=8, sampler=MixingSampler.paper(), random_state=3)
     params = gen.get_params()
-    assert params["d_model"] == 8 and params["dirichlet_alpha"] == np.inf
-    assert params["n_times"] == 6000 and params["sigma_mixing"] == "geometric"
-    assert clone(gen).get_params() == params
+    assert params["d_model"] == 8 and params["sampler__dirichlet_alpha"] == np.inf
+    assert params["n_times"] == 6000 and params["sampler__sigma_mixing"] == "arithmetic"
+    cloned = clone(gen)
+    assert cloned.sampler is not gen.sampler
+    assert cloned.get_params(deep=False).keys() == gen.get_params(deep=False).keys()
+    assert {k: v for k, v in cloned.get_params().items() if k != "sampler"} == {
+        k: v for k, v in params.items() if k != "sampler"
+    }
     paper = TimesNetGenerator.paper_config(device="auto")
     expected = dict(
         n_times=6000,
@@ -550,7 +594,7 @@ def test_bank_onsets_are_husid_five_percent_points(fitted):
 def test_align_onsets_moves_every_component_to_a_pool_onset(fitted):
     gen, X, stations = fitted
     gen = copy.deepcopy(gen).set_params(
-        **{**PLAIN, "align_onsets": True}, restore_energy=False, n_mix=1
+        sampler=MixingSampler(**{**PLAIN, "align_onsets": True}, n_mix=1)
     )
     # A single-record station whose onset is known: a burst starting at 40.
     burst = np.zeros((1, 3, N_TIMES), dtype=np.float32)
@@ -571,10 +615,10 @@ def test_align_onsets_moves_every_component_to_a_pool_onset(fitted):
 
 def test_restore_peak_sets_weighted_geometric_mean_peak(fitted):
     gen, X, stations = fitted
-    gen = copy.copy(gen).set_params(**PLAIN, restore_peak=True, n_mix=3, sigma_mixing="geometric")
+    sampler = MixingSampler(**{**PLAIN, "restore": "peak"}, n_mix=3, sigma_mixing="geometric")
     X_s = X[stations == "S1"]
-    samples = gen.sample("S1", n_samples=5, random_state=4)
-    indices, weights, _ = gen._draw_mixtures(len(X_s), 5, np.random.RandomState(4))
+    samples = gen.sample("S1", n_samples=5, random_state=4, sampler=sampler)
+    indices, weights, _ = _draws(gen, sampler, len(X_s), 5, 4)
     mu = X_s.mean(axis=2)
     record_peak = np.abs(X_s - mu[..., None]).max(axis=2)
     mu_mixed = np.einsum("sk,skc->sc", weights, mu[indices])
@@ -585,10 +629,12 @@ def test_restore_peak_sets_weighted_geometric_mean_peak(fitted):
 
 def test_restore_spectrum_sets_weighted_geometric_mean_band_amplitudes(fitted):
     gen, X, stations = fitted
-    gen = copy.copy(gen).set_params(restore_spectrum=True, n_mix=3, sigma_mixing="geometric")
+    # With alignment and the envelope (the default): the restores end on
+    # the spectrum.
+    sampler = MixingSampler(restore="spectrum", n_mix=3, sigma_mixing="geometric")
     X_s = X[stations == "S2"].astype(np.float64)
-    samples = gen.sample("S2", n_samples=4, random_state=5)
-    indices, weights, _ = gen._draw_mixtures(len(X_s), 4, np.random.RandomState(5))
+    samples = gen.sample("S2", n_samples=4, random_state=5, sampler=sampler)
+    indices, weights, _ = _draws(gen, sampler, len(X_s), 4, 5)
     mu = X_s.mean(axis=2)
     sigma = np.sqrt(X_s.var(axis=2) + 1e-5)
     mu_mixed = np.einsum("sk,skc->sc", weights, mu[indices])
@@ -613,11 +659,11 @@ def test_restore_spectrum_sets_weighted_geometric_mean_band_amplitudes(fitted):
 
 
 def test_bank_without_new_entries_explains_itself(fitted):
-    gen = copy.deepcopy(fitted[0]).set_params(align_onsets=False)
+    gen = copy.deepcopy(fitted[0]).set_params(sampler__align_onsets=False)
     for entry in gen.bank_.values():
         del entry["onset"]
     assert gen.sample("S0", 1, random_state=0).shape == (1, 3, N_TIMES)
-    gen.set_params(align_onsets=True)
+    gen.set_params(sampler__align_onsets=True)
     with pytest.raises(ValueError, match="align_onsets=True needs the bank's 'onset' entries"):
         gen.sample("S0", 1, random_state=0)
 

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.utils import check_random_state
 
-from .._scenario import GroundMotionModel, check_record_scenarios
+from .._scenario import check_record_scenarios
 from .._validation import check_frequencies, check_positive, seed_from
+from ..ground_motion import GroundMotionModel
 from ..signal import horizontal_geometric_mean, hvsr, peak_frequency, response_spectrum
 from ._f0 import f0_alignment_score
 from ._protocol import check_generator, check_protocol_params, check_scored_records, split_stations
