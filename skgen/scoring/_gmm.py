@@ -160,7 +160,7 @@ def baker_jayaram_correlation(periods):
 
     Examples
     --------
-    >>> baker_jayaram_correlation([0.1, 1.0]).round(3).tolist()  # doctest: +SKIP
+    >>> baker_jayaram_correlation([0.1, 1.0]).round(3).tolist()
     [[1.0, 0.279], [0.279, 1.0]]
     """
     periods = check_frequencies(periods, "periods", allow_zero=False)
