@@ -217,3 +217,35 @@ def test_scorer_bad_input(data):
         GroundMotionModelScorer(periods=[0.01, 1.0])(oracle, data.X, data.stations, **kwargs)
     with pytest.raises(TypeError, match="station generator"):
         GroundMotionModelScorer()(object(), data.X, data.stations, **kwargs)
+
+
+def test_gmm_plots_draw_what_the_report_measured(data):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from skgen.plotting import plot_gmm_psa, plot_residual_correlation
+
+    oracle = ScenarioOracle(data.X, data.magnitude, data.distance, scale=1.2)
+    report = GroundMotionModelScorer(vs30=400.0, random_state=0).report(
+        oracle, data.X, data.stations, magnitude=data.magnitude, distance=data.distance
+    )
+    fig = plot_gmm_psa(report, record=1)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_yscale() == "log"
+    median = next(line for line in ax.lines if "median" in line.get_label())
+    np.testing.assert_allclose(median.get_xdata(), report.periods)
+    np.testing.assert_allclose(median.get_ydata(), np.exp(report.ln_median[1]))
+    with pytest.raises(ValueError, match="record must be in"):
+        plot_gmm_psa(report, record=99)
+    plt.close(fig)
+    fig = plot_residual_correlation(report)
+    panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    assert len(panels) == 3
+    np.testing.assert_allclose(
+        panels[2].collections[0].get_array().reshape(len(report.periods), -1),
+        report.baker_jayaram,
+    )
+    plt.close(fig)

@@ -189,3 +189,24 @@ def test_scorer_bad_input(data, fitted):
         GoodnessOfFitScorer(reference_split=1.5)(fitted, data.X, data.stations)
     with pytest.raises(ValueError, match="Nyquist"):
         GoodnessOfFitScorer(bands=[(10.0, 80.0)])(fitted, data.X, data.stations)
+
+
+def test_plot_gof_bands_shows_the_report_table(data, fitted):
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from skgen.plotting import plot_gof_bands
+
+    report = GoodnessOfFitScorer(bands=[(0.5, 1.0), (1.0, 5.0)], random_state=0).report(
+        fitted, data.X, data.stations
+    )
+    fig = plot_gof_bands(report)
+    image = fig.axes[0].images[0].get_array()
+    table = report.generated.table()
+    assert image.shape == (11, 2)
+    np.testing.assert_allclose(image[column("pga")], table["pga"])
+    np.testing.assert_allclose(image[-1], table["total"])
+    plt.close(fig)
