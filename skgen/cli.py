@@ -325,7 +325,8 @@ def _cmd_score(args):
     generator = skgen.load(args.model)
     X, stations = _read(args, generator.n_times_)
     if args.report:
-        from ._demo import agg_pyplot, evaluate, figures, save_figures, write_report
+        from ._demo import evaluate, figures
+        from ._html_report import agg_pyplot, save_figures, write_report
 
         result, reports = evaluate(generator, X, stations, random_state=args.seed)
         os.makedirs(args.report, exist_ok=True)

@@ -4,7 +4,10 @@ Needs matplotlib (``pip install "skgen[plot]"``). Every function takes arrays
 (and optionally an ``ax``) and returns the matplotlib ``Figure``; the HVSR
 and f0 figures also accept one station's entry of a scorer report
 (:meth:`skgen.HVSRAlignmentScorer.report`), the response-spectrum, duration
-and novelty figures an :class:`skgen.scoring.IntensityMeasureReport`. A
+and novelty figures an :class:`skgen.scoring.IntensityMeasureReport`, the
+goodness-of-fit heat map a :class:`skgen.scoring.GoodnessOfFitReport` and
+the ground-motion-model figures a
+:class:`skgen.scoring.GroundMotionModelReport`. A
 figure of a report shows what the report measured, with its settings; it
 never measures again. All HVSR values come from :mod:`skgen.signal`.
 """
@@ -17,9 +20,12 @@ __all__ = [
     "plot_durations",
     "plot_f0_confusion",
     "plot_f0_histograms",
+    "plot_gmm_psa",
+    "plot_gof_bands",
     "plot_hvsr",
     "plot_novelty",
     "plot_pga_f0",
+    "plot_residual_correlation",
     "plot_response_spectra",
     "plot_waveforms",
 ]
@@ -384,4 +390,130 @@ def plot_novelty(report, *, ax=None):
     ax.set_title(
         f"Novelty {report.metrics['novelty']:.3f} (real-vs-real {report.ceiling['novelty']:.3f})"
     )
+    return fig
+
+
+def plot_gof_bands(report, *, ax=None):
+    """Anderson's goodness of fit as a heat map: criterion against band.
+
+    Parameters
+    ----------
+    report : GoodnessOfFitReport
+        From :meth:`skgen.scoring.GoodnessOfFitScorer.report`.
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        Mean over record pairs of each criterion (C1-C10) and of the total
+        per band, on Anderson's 0-10 scale (red poor, green excellent); the
+        title gives the score and the real-vs-real ceiling.
+    """
+    from .scoring import GOF_CRITERIA
+
+    table = report.generated.table()
+    values = np.array([table[name] for name in GOF_CRITERIA] + [table["total"]])
+    fig, ax = _axes(ax, figsize=(1.0 + 0.75 * len(table["band"]), 4.2))
+    image = ax.imshow(values, cmap="RdYlGn", vmin=0.0, vmax=10.0, aspect="auto")
+    for (i, j), value in np.ndenumerate(values):
+        ax.text(j, i, f"{value:.1f}", ha="center", va="center", fontsize=6)
+    ax.set_xticks(range(len(table["band"])), table["band"], rotation=45, ha="right", fontsize=7)
+    labels = [f"C{k + 1} {name.replace('_', ' ')}" for k, name in enumerate(GOF_CRITERIA)]
+    ax.set_yticks(range(len(labels) + 1), [*labels, "total"], fontsize=7)
+    ax.axhline(len(labels) - 0.5, color="black", linewidth=0.8)
+    ceiling = report.summary()["gof_ceiling"]
+    ax.set_title(f"Anderson GOF {report.score:.2f} (real-vs-real {ceiling:.2f})", fontsize=9)
+    fig.colorbar(image, ax=ax, label="score (0-10)")
+    fig.tight_layout()
+    return fig
+
+
+def plot_gmm_psa(report, record=0, *, ax=None):
+    """Generated PSA at one scenario against a ground-motion model's median
+    and the Broadband Platform's acceptance band, log-log, period on x.
+
+    Parameters
+    ----------
+    report : GroundMotionModelReport
+        From :meth:`skgen.scoring.GroundMotionModelScorer.report`.
+    record : int, default=0
+        Which held-out record's scenario (row of ``report.stations``).
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        The model's median (black) with 0.69-1.44x of it shaded and its
+        ``exp(+-sigma)`` dashed, the records generated at the scenario (red)
+        and the held-out real record of that scenario (grey).
+    """
+    from .scoring import ACCEPTANCE_BAND
+
+    if not 0 <= record < len(report.stations):
+        raise ValueError(f"record must be in [0, {len(report.stations)}), got {record!r}")
+    periods, ln_median = report.periods, report.ln_median[record]
+    median = np.exp(ln_median)
+    fig, ax = _axes(ax, figsize=(4.6, 3.4))
+    low, high = ACCEPTANCE_BAND
+    ax.fill_between(
+        periods, low * median, high * median, color="0.8", label=f"{low}-{high}x median"
+    )
+    ax.plot(periods, median, color="black", label=f"{report.gmm} median")
+    for sign in (-1, 1):
+        ax.plot(periods, np.exp(ln_median + sign * report.sigma[record]), "k--", linewidth=0.7)
+    for k, residual in enumerate(report.generated_residuals[record]):
+        ax.plot(
+            periods,
+            np.exp(ln_median + residual),
+            color=_GENERATED["color"],
+            alpha=0.7,
+            label="generated" if k == 0 else None,
+        )
+    ax.plot(periods, np.exp(ln_median + report.real_residuals[record]), **_REAL)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("Period (s)")
+    ax.set_ylabel("PSA (m/s$^2$)")
+    ax.set_title(
+        f"{report.stations[record]}: M {report.magnitude[record]:.1f}, "
+        f"R {report.distance[record]:.0f} km, Vs30 {report.vs30[record]:.0f} m/s",
+        fontsize=8,
+    )
+    ax.legend(frameon=False, fontsize=6)
+    fig.tight_layout()
+    return fig
+
+
+def plot_residual_correlation(report):
+    """Correlation of ln PSA residuals across periods, generated and real,
+    beside Baker and Jayaram (2008).
+
+    Parameters
+    ----------
+    report : GroundMotionModelReport
+
+    Returns
+    -------
+    fig : matplotlib Figure
+        Three panels on the same colour scale, periods on log axes; titles
+        give the RMS difference to Baker-Jayaram.
+    """
+    fig, axes = _pyplot().subplots(1, 3, figsize=(10.5, 3.4), sharey=True)
+    edges = np.sqrt(report.periods[1:] * report.periods[:-1])
+    edges = np.concatenate(
+        [[report.periods[0] ** 2 / edges[0]], edges, [report.periods[-1] ** 2 / edges[-1]]]
+    )
+    panels = (
+        ("generated", report.generated["correlation"], -report.metrics["correlation"]),
+        ("real (held-out)", report.real["correlation"], -report.ceiling["correlation"]),
+        ("Baker & Jayaram (2008)", report.baker_jayaram, None),
+    )
+    for ax, (title, matrix, error) in zip(axes, panels):
+        image = ax.pcolormesh(edges, edges, matrix, cmap="viridis", vmin=-0.2, vmax=1.0)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlabel("Period (s)")
+        ax.set_title(title if error is None else f"{title}: RMS diff {error:.2f}", fontsize=8)
+    axes[0].set_ylabel("Period (s)")
+    fig.colorbar(image, ax=axes, label="correlation of ln PSA residuals")
     return fig

@@ -195,7 +195,8 @@ def test_score_report_writes_metrics_json(models, folder, tmp_path, capsys):
     html = (tmp_path / "report" / "report.html").read_text()
     figures = list((tmp_path / "report").glob("*.png"))
     assert figures and html.count("data:image/png;base64,") == len(figures)
-    assert "Intensity measures" in html
+    assert "Intensity measures" in html and "Anderson (2004) goodness of fit" in html
+    assert any(path.name == "score-gof-bands.png" for path in figures)
     content = json.loads((tmp_path / "report" / "metrics.json").read_text())
     assert "psa" in content["intensity"]["metrics"]
     assert set(content["metrics"]) == set(METRICS)

@@ -28,6 +28,11 @@ def test_quick_demo_writes_report_metrics_and_figures(tmp_path, capsys):
         assert result["fit_seconds"] > 0
         assert set(result["intensity"]["metrics"]) == set(IM_METRICS)
         assert set(result["intensity"]["distortion"]["psa"]) == {"A", "B", "all"}
+        # The yardsticks on the first station of each region.
+        assert result["gof"]["stations"] == ["A00", "B00"]
+        assert 0 <= result["gof_summary"]["gof"] <= 10
+        assert result["gmm"]["gmm"] == "BSSA14" and result["gmm"]["n_records"] == 2 * 5
+        assert 0 <= result["gmm"]["gmm_acceptance"] <= 1
     comparison = metrics["comparison"]
     assert set(comparison["models"]) == {"TimesNet-Gen", "Spectrogram CVAE"}
     assert set(comparison["p_values"]) == {"TimesNet-Gen vs Spectrogram CVAE"}
@@ -36,13 +41,16 @@ def test_quick_demo_writes_report_metrics_and_figures(tmp_path, capsys):
 
     html = (out / "report.html").read_text()
     figures = sorted(p.name for p in out.glob("*.png"))
-    # per model: f0 confusion, response spectra, durations, novelty, and
-    # 4 figures for one station of each of the 2 regions
-    assert len(figures) == 2 * (4 + 4 * 2)
+    # per model: f0 confusion, response spectra, durations, novelty, the
+    # GOF heat map, PSA against the GMM, the residual correlation, and 4
+    # figures for one station of each of the 2 regions
+    assert len(figures) == 2 * (7 + 4 * 2)
+    assert "TimesNet-Gen-gof-bands.png" in figures and "TimesNet-Gen-gmm-psa.png" in figures
     assert html.count("data:image/png;base64,") == len(figures)
     assert "<table>" in html and "alignment ceiling" in html
     assert "Intensity measures" in html and "psa ceiling" in html and "c2st ceiling" in html
     assert "TimesNet-Gen vs Spectrogram CVAE" in html and "95 % interval" in html
+    assert "Anderson (2004) goodness of fit" in html and "acceptance ceiling" in html
 
 
 @pytest.mark.parametrize(

@@ -43,6 +43,7 @@ LAYERS = {
     "skgen.plotting": 4,
     "skgen.cli": 4,
     "skgen._demo": 4,
+    "skgen._html_report": 4,
     "skgen.__main__": 5,
 }
 TORCH_FREE = (

@@ -15,7 +15,11 @@ Kept apart, one concept per module:
 - :mod:`._compare`: :func:`compare`, models side by side with intervals
   and paired tests;
 - :mod:`._scenario`: :func:`scenario_errors`, scenario-conditioned
-  generation against held-out records (docs/scenario.rst).
+  generation against held-out records (docs/scenario.rst);
+- :mod:`._gof`, :mod:`._gof_scorer`: Anderson's (2004) goodness of fit and
+  :class:`GoodnessOfFitScorer`; :mod:`._gmm`, :mod:`._gmm_scorer`: NGA-West2
+  models, Baker-Jayaram and Afshari-Stewart through pygmm and
+  :class:`GroundMotionModelScorer` (docs/validation.rst).
 
 See docs/scoring.rst.
 """
@@ -31,6 +35,23 @@ from ._f0 import (
     f0_histogram,
     f0_similarity,
 )
+from ._gmm import (
+    ACCEPTANCE_BAND,
+    GMMS,
+    afshari_stewart_duration,
+    baker_jayaram_correlation,
+    gmm_spectrum,
+)
+from ._gmm_scorer import GMM_METRICS, GMM_PERIODS, GroundMotionModelReport, GroundMotionModelScorer
+from ._gof import (
+    ANDERSON_BANDS,
+    GOF_CRITERIA,
+    GoodnessOfFit,
+    anderson_gof,
+    anderson_score,
+    gof_class,
+)
+from ._gof_scorer import GoodnessOfFitReport, GoodnessOfFitScorer
 from ._hvsr import HVSRAlignmentScorer
 from ._intensity import DEFAULT_PERIODS
 from ._intensity_report import IM_METRICS, IntensityMeasureReport
@@ -63,4 +84,21 @@ __all__ = [
     "f0_similarity",
     "max_cross_correlation",
     "scenario_errors",
+    "ANDERSON_BANDS",
+    "GOF_CRITERIA",
+    "GoodnessOfFit",
+    "anderson_gof",
+    "anderson_score",
+    "gof_class",
+    "GoodnessOfFitReport",
+    "GoodnessOfFitScorer",
+    "ACCEPTANCE_BAND",
+    "GMMS",
+    "afshari_stewart_duration",
+    "baker_jayaram_correlation",
+    "gmm_spectrum",
+    "GMM_METRICS",
+    "GMM_PERIODS",
+    "GroundMotionModelReport",
+    "GroundMotionModelScorer",
 ]
