@@ -3,7 +3,7 @@
 import numbers
 
 import numpy as np
-from sklearn.utils._param_validation import HasMethods
+from sklearn.utils._param_validation import HasMethods, StrOptions
 
 from ._constraints import at_least, positive
 from ._mixing import record_statistics
@@ -31,6 +31,11 @@ class StochasticGenerator(MixingGenerator):
     and ``sigma``. A generator that does not beat it on a score has learned
     nothing that score sees (docs/method.rst).
 
+    With ``source="records"`` the sampler mixes the station's own normalised
+    records instead of noise: TimesNet-Gen's sampling with every network
+    reconstruction replaced by the record it reconstructs (the "no-network
+    stack" of docs/method.rst, "Does the network earn its place?").
+
     Parameters
     ----------
     n_times : int or None, default=None
@@ -42,6 +47,10 @@ class StochasticGenerator(MixingGenerator):
         ``MixingSampler()`` (spectrum and envelope restoring, which shape
         the noise). Its ``sample_noise`` must be 0: there is no latent
         space.
+    source : {"noise", "records"}, default="noise"
+        The waveforms the sampler mixes: fresh white noise for every mixed
+        record (the stochastic method), or the station's normalised records
+        as they are (a stack of aligned records, then the same restores).
     random_state : int, RandomState instance or None, default=None
         Unused by ``fit`` (nothing is random there); kept for the estimator
         API. ``sample`` takes its own ``random_state``.
@@ -52,7 +61,8 @@ class StochasticGenerator(MixingGenerator):
         Per station: ``mu``, ``sigma``, ``rms`` and ``peak`` (n_records,
         n_channels) of the records, ``band`` (n_records, n_channels,
         n_bands), ``envelope`` and ``onset``, as in TimesNet-Gen's bank
-        without ``recon``; with each record's scenario (``magnitude``,
+        (``recon``, the normalised records, only with ``source="records"``);
+        with each record's scenario (``magnitude``,
         ``distance``, ``log_fas``).
     stations_ : ndarray of object
     n_channels_, n_times_, n_features_in_, device_
@@ -74,13 +84,15 @@ class StochasticGenerator(MixingGenerator):
         "n_times": [at_least(1), None],
         "fs": [positive()],
         "sampler": [HasMethods(["check", "check_entry", "sample"]), None],
+        "source": [StrOptions({"noise", "records"})],
         "random_state": ["random_state"],
     }
 
-    def __init__(self, n_times=None, fs=100.0, sampler=None, random_state=None):
+    def __init__(self, n_times=None, fs=100.0, sampler=None, source="noise", random_state=None):
         self.n_times = n_times
         self.fs = fs
         self.sampler = sampler
+        self.source = source
         self.random_state = random_state
 
     def _check_fit_input(self, X, stations):
@@ -100,9 +112,17 @@ class StochasticGenerator(MixingGenerator):
         mu = X.mean(axis=2)
         sigma = np.sqrt(X.var(axis=2) + _NORM_EPS)
         x_norm = ((X - mu[..., None]) / sigma[..., None]).astype(np.float32)
-        return record_statistics(x_norm, mu.astype(np.float32), sigma.astype(np.float32), self.fs)
+        entry = record_statistics(x_norm, mu.astype(np.float32), sigma.astype(np.float32), self.fs)
+        if self.source == "records":
+            entry["recon"] = x_norm
+        return entry
 
-    def _components(self, entry, indices, rng):
+    @property
+    def _components(self):
+        # None mixes the bank's ``recon`` (the records themselves).
+        return self._noise_components if self.source == "noise" else None
+
+    def _noise_components(self, entry, indices, rng):
         """Fresh white noise for every mixed record, with the record's statistics.
 
         Returns an entry whose row ``i * n_mix + j`` is the noise of mixture

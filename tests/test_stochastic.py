@@ -146,3 +146,32 @@ def test_bad_input(data, fitted):
         fitted.sample("Z")
     with pytest.raises(ValueError, match="n_times=512"):
         fitted.add_stations(data.X[:, :, :100], data.stations)
+
+
+def test_records_source_with_one_record_and_no_restores_returns_a_station_record(data):
+    # n_mix=1 without restores or alignment: the mixture is one normalised
+    # record, de-normalised with its own mu and sigma, i.e. the record itself.
+    sampler = MixingSampler(n_mix=1, restore=None, restore_envelope=False, align_onsets=False)
+    gen = StochasticGenerator(sampler=sampler, source="records").fit(data.X, data.stations)
+    station = data.stations[0]
+    pool = data.X[data.stations == station]
+    generated = gen.sample(station, 5, random_state=0)
+    for record in generated:
+        error = np.abs(pool - record).max(axis=(1, 2)) / np.abs(pool).max()
+        assert error.min() < 1e-5
+    # The noise source under the same sampler gives no station record.
+    noise = StochasticGenerator(sampler=sampler).fit(data.X, data.stations)
+    record = noise.sample(station, 1, random_state=0)[0]
+    assert (np.abs(pool - record).max(axis=(1, 2)) / np.abs(pool).max()).min() > 0.1
+
+
+def test_records_source_keeps_the_bank_records_and_the_restores(data):
+    gen = StochasticGenerator(source="records").fit(data.X, data.stations)
+    station = data.stations[1]
+    assert gen.bank_[station]["recon"].shape == (6, 3, N_TIMES)
+    sampler = MixingSampler(n_mix=3)
+    normalised, entry, indices, weights = _mixed_normalised(gen, station, sampler, 4, 0)
+    target = np.exp(np.einsum("sk,skcb->scb", weights, np.log(entry["band"][indices])))
+    np.testing.assert_allclose(band_amplitudes(normalised), target, rtol=5e-3)
+    with pytest.raises(ValueError, match="'source' parameter of StochasticGenerator"):
+        StochasticGenerator(source="network").fit(data.X, data.stations)
