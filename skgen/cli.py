@@ -265,8 +265,8 @@ def _sample_format(args):
         return writer_format(args.out)
     except ValueError:
         raise UsageError(
-            f"cannot tell the format of --out {args.out!r}; end it in .mseed, .sac, .h5 "
-            "(ASDF) or .npz, or give --format (seisbench writes a folder)"
+            f"--out must end in .mseed, .sac or .npz (or .h5 for ASDF), or give --format "
+            f"(seisbench writes a folder); cannot tell the format of {args.out!r}"
         ) from None
 
 

@@ -275,5 +275,5 @@ def test_sample_format_unknown_suffix_is_one_line(tiny_model, tmp_path, capsys, 
     argv = ["sample", "--model", str(model), "--station", station, "--out", str(tmp_path / "g")]
     assert main(argv) == 2
     err = capsys.readouterr().err.strip()
-    assert "cannot tell the format of --out" in err and "--format" in err
+    assert "--out must end in .mseed, .sac or .npz" in err and "--format" in err
     assert len(err.splitlines()) == 1
