@@ -7,14 +7,14 @@ Kept apart, one concept per module:
   the one definition of the f0 bins (``f0_bins``);
 - :mod:`._report`: :class:`ScoreReport`, what the HVSR scorer measured;
 - :mod:`._protocol`: the pool / held-out protocol every scorer shares;
-- :mod:`._hvsr`: :class:`HVSRAlignmentScorer`;
-- :mod:`._intensity`, :mod:`._novelty`, :mod:`._c2st`: intensity measures,
+- :mod:`._hvsr_scorer`: :class:`HVSRAlignmentScorer`;
+- :mod:`._log_measures`, :mod:`._novelty`, :mod:`._c2st`: intensity measures,
   novelty and the classifier two-sample test of records;
 - :mod:`._intensity_scorer`, :mod:`._intensity_report`:
   :class:`IntensityMeasureScorer` and its report;
 - :mod:`._compare`: :func:`compare`, models side by side with intervals
   and paired tests;
-- :mod:`._scenario`: :func:`scenario_errors`, scenario-conditioned
+- :mod:`._scenario_errors`: :func:`scenario_errors`, scenario-conditioned
   generation against held-out records (docs/scenario.rst).
 
 See docs/scoring.rst.
@@ -31,13 +31,13 @@ from ._f0 import (
     f0_histogram,
     f0_similarity,
 )
-from ._hvsr import HVSRAlignmentScorer
-from ._intensity import DEFAULT_PERIODS
+from ._hvsr_scorer import HVSRAlignmentScorer
 from ._intensity_report import IM_METRICS, IntensityMeasureReport
 from ._intensity_scorer import IntensityMeasureScorer
+from ._log_measures import DEFAULT_PERIODS
 from ._novelty import max_cross_correlation
 from ._report import METRICS, ScoreReport
-from ._scenario import SCENARIO_PERIODS, ScenarioErrors, scenario_errors
+from ._scenario_errors import SCENARIO_PERIODS, ScenarioErrors, scenario_errors
 
 __all__ = [
     "C2ST_FREQUENCIES",

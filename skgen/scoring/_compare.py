@@ -15,7 +15,7 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from .._validation import check_count, seed_from
-from ._hvsr import HVSRAlignmentScorer
+from ._hvsr_scorer import HVSRAlignmentScorer
 from ._intensity_report import IM_METRICS
 from ._intensity_scorer import IntensityMeasureScorer
 from ._protocol import ProtocolCache

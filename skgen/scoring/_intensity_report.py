@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._intensity import LOG_MEASURES
+from ._log_measures import LOG_MEASURES
 from ._report import json_value
 
 __all__ = ["IM_METRICS", "IntensityMeasureReport"]

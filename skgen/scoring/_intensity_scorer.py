@@ -2,7 +2,7 @@
 station's real records do?
 
 Response spectra, peak values, Arias intensity, duration and Fourier
-spectra (:mod:`._intensity`), novelty (:mod:`._novelty`) and a classifier
+spectra (:mod:`._log_measures`), novelty (:mod:`._novelty`) and a classifier
 two-sample test (:mod:`._c2st`), each next to its real-vs-real ceiling, on
 the protocol every scorer shares (:mod:`._protocol`). See
 docs/scoring.rst, "Intensity measures".
@@ -15,8 +15,8 @@ from sklearn.base import BaseEstimator
 
 from .._validation import check_stations, seed_from
 from ._c2st import c2st_features, c2st_score
-from ._intensity import LOG_MEASURES, check_periods, log_intensity_measures
 from ._intensity_report import IM_METRICS, IntensityMeasureReport
+from ._log_measures import LOG_MEASURES, check_periods, log_intensity_measures
 from ._novelty import max_cross_correlation
 from ._protocol import (
     ceiling_rows,
