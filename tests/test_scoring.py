@@ -289,9 +289,7 @@ def test_call_equals_report_metric(records, generators, reports, metric):
     # The call computes spectra of the held-out records only, the report of
     # all of them: float32 FFTs of different batches differ in the last bits
     # (by about 2e-8 relative on an AMD EPYC), so equal to float32 precision.
-    assert scorer(generators[0], X, stations) == pytest.approx(
-        reports[0].metrics[metric], rel=1e-5
-    )
+    assert scorer(generators[0], X, stations) == pytest.approx(reports[0].metrics[metric], rel=1e-5)
 
 
 def test_report_table_and_ceiling(records, reports):
@@ -300,6 +298,7 @@ def test_report_table_and_ceiling(records, reports):
     frame = good.to_frame()
     assert list(frame.columns) == [
         "station",
+        "region",
         "n_real",
         "n_generated",
         "f0_median_real",
