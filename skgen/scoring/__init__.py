@@ -47,7 +47,11 @@ from ._registry import get_scorer, get_scorer_class, get_scorer_names, register_
 from ._report import METRICS, ScoreReport
 from ._scenario_errors import SCENARIO_PERIODS, ScenarioErrors, scenario_errors
 from ._spread import SPREAD_MEASURES, SPREAD_PERIOD_RANGE, spread_log_ratios
-from ._time_frequency import TIME_FREQUENCY_BANDS, time_frequency_features
+from ._time_frequency import (
+    TIME_FREQUENCY_BANDS,
+    time_frequency_feature_names,
+    time_frequency_features,
+)
 
 __all__ = [
     "C2ST_FEATURE_SETS",
@@ -83,5 +87,6 @@ __all__ = [
     "register_scorer",
     "scenario_errors",
     "spread_log_ratios",
+    "time_frequency_feature_names",
     "time_frequency_features",
 ]

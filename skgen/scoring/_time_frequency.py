@@ -23,7 +23,7 @@ import scipy.signal
 
 from ..signal import husid_times
 
-__all__ = ["TIME_FREQUENCY_BANDS", "time_frequency_features"]
+__all__ = ["TIME_FREQUENCY_BANDS", "time_frequency_feature_names", "time_frequency_features"]
 
 #: Octave bands (Hz) of :func:`time_frequency_features` (those whose upper
 #: edge is below 0.4 fs are used).
@@ -44,6 +44,44 @@ def usable_bands(fs):
     return TIME_FREQUENCY_BANDS[TIME_FREQUENCY_BANDS[:, 1] < 0.4 * fs]
 
 
+def time_frequency_feature_names(fs):
+    """Names of the columns of :func:`time_frequency_features` at ``fs``.
+
+    Parameters
+    ----------
+    fs : float
+        Sampling rate (Hz).
+
+    Returns
+    -------
+    names : list of str
+        E.g. ``"t50_1-2Hz_U"`` (50 % Husid time of the 1-2 Hz band of U,
+        from the onset), ``"peakedness_8-16Hz_E"``, ``"dispersion_N"``,
+        ``"vertical_lead_t5"``, ``"coherence_0.5-1Hz_EN"``,
+        ``"quadrature_2-4Hz"``.
+
+    Examples
+    --------
+    >>> from skgen.scoring import time_frequency_feature_names
+    >>> names = time_frequency_feature_names(100.0)
+    >>> len(names), names[0], names[-1]
+    (85, 't5_0.5-1Hz_E', 'quadrature_8-16Hz')
+    """
+    bands = [f"{low:g}-{high:g}Hz" for low, high in usable_bands(fs)]
+    names = [
+        f"t{round(100 * level)}_{band}_{c}"
+        for band in bands
+        for c in "ENU"
+        for level in _BAND_LEVELS
+    ]
+    names += [f"peakedness_{band}_{c}" for band in bands for c in "ENU"]
+    names += [f"dispersion_{c}" for c in "ENU"]
+    names += ["vertical_lead_t5", "vertical_lead_t25"]
+    names += [f"coherence_{band}_{'ENU'[a]}{'ENU'[b]}" for band in bands for a, b in _PAIRS]
+    names += [f"quadrature_{band}" for band in bands]
+    return names
+
+
 def _band_passed(X, fs, bands):
     """(n_records, n_bands, 3, n_times): zero-phase 4th-order Butterworth."""
     out = np.empty((X.shape[0], len(bands)) + X.shape[1:])
@@ -61,13 +99,15 @@ def _log_ratio(numerator, denominator):
 
 def _peakedness(banded, fs, times):
     """ln(peak / mean) of each band's Hilbert envelope between its 5 and
-    95 % Husid times: near 0 for a plateau, large for a few strong phases."""
+    95 % Husid times: 0 for a plateau, large for a few strong phases."""
     envelope = np.abs(scipy.signal.hilbert(banded, axis=-1))
     t = np.arange(banded.shape[-1]) / fs
     inside = (t >= times[..., :1]) & (t <= times[..., 2:])
     count = inside.sum(axis=-1)
     mean = np.where(count > 0, (envelope * inside).sum(axis=-1) / np.maximum(count, 1), 0.0)
-    return _log_ratio(envelope.max(axis=-1), mean)
+    # the peak inside the window too: the envelope's ends ring (Hilbert
+    # transform of a finite record)
+    return _log_ratio(np.max(envelope * inside, axis=-1), mean)
 
 
 def _cross_spectral(X, fs, bands):
