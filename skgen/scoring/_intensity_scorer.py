@@ -161,6 +161,8 @@ class IntensityMeasureScorer(BaseStationScorer):
     >>> print(scorer.report(generator, X, stations).summary())  # doctest: +SKIP
     """
 
+    _metrics = IM_METRICS
+
     def __init__(
         self,
         metric="psa",
@@ -178,8 +180,6 @@ class IntensityMeasureScorer(BaseStationScorer):
         self.random_state = random_state
         self.fs = fs
         self.c2st_features = c2st_features
-
-    _metrics = IM_METRICS
 
     def _report(self, estimator, X, stations, regions, cache=None):
         run = self._run(
