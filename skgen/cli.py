@@ -320,8 +320,10 @@ def _cmd_sample(args):
 def _cmd_score(args):
     import skgen
 
-    from .scoring import IM_METRICS
+    from .scoring import get_scorer
 
+    # An unknown metric fails here, naming the known ones, before any reading.
+    scorer = None if args.report else get_scorer(args.metric, random_state=args.seed)
     generator = skgen.load(args.model)
     X, stations = _read(args, generator.n_times_)
     if args.report:
@@ -344,10 +346,6 @@ def _cmd_score(args):
         print(result["intensity_summary"])
         print(f"report written to {args.report}")
     else:
-        scorer_cls = (
-            skgen.IntensityMeasureScorer if args.metric in IM_METRICS else skgen.HVSRAlignmentScorer
-        )
-        scorer = scorer_cls(metric=args.metric, random_state=args.seed)
         print(f"{args.metric}: {scorer(generator, X, stations):.4f}")
     return 0
 

@@ -286,9 +286,10 @@ def test_every_metric_prefers_the_right_station(reports):
 def test_call_equals_report_metric(records, generators, reports, metric):
     X, stations = records
     scorer = HVSRAlignmentScorer(metric=metric, **FAST)
-    assert scorer(generators[0], X, stations) == pytest.approx(
-        reports[0].metrics[metric], rel=1e-12
-    )
+    # The call computes spectra of the held-out records only, the report of
+    # all of them: float32 FFTs of different batches differ in the last bits
+    # (by about 2e-8 relative on an AMD EPYC), so equal to float32 precision.
+    assert scorer(generators[0], X, stations) == pytest.approx(reports[0].metrics[metric], rel=1e-5)
 
 
 def test_report_table_and_ceiling(records, reports):
@@ -297,6 +298,7 @@ def test_report_table_and_ceiling(records, reports):
     frame = good.to_frame()
     assert list(frame.columns) == [
         "station",
+        "region",
         "n_real",
         "n_generated",
         "f0_median_real",
@@ -394,17 +396,17 @@ def test_estimator_is_not_mutated(records, generators):
 
 
 def test_hvsr_computed_once_per_record(records, generators, monkeypatch):
-    import skgen.scoring._hvsr
+    import skgen.scoring._hvsr_scorer
 
     X, stations = records
     calls = []
-    original = skgen.scoring._hvsr.hvsr
+    original = skgen.scoring._hvsr_scorer.hvsr
 
     def counting_hvsr(records_, fs, **kwargs):
         calls.append(len(records_))
         return original(records_, fs, **kwargs)
 
-    monkeypatch.setattr(skgen.scoring._hvsr, "hvsr", counting_hvsr)
+    monkeypatch.setattr(skgen.scoring._hvsr_scorer, "hvsr", counting_hvsr)
     scorer = HVSRAlignmentScorer(n_samples=2, **FAST)
     scorer(generators[0], X, stations)
     # 3 compared real records and 2 generated ones per station, one pass.

@@ -264,9 +264,16 @@ def test_bad_input(data, replay):
 
 # -- classifier two-sample test --------------------------------------------------------
 def test_c2st_features_are_amplitude_free_and_documented(data):
-    features = c2st_features(data.X[:4], FS)
+    features = c2st_features(data.X[:4], FS, kind="basic")
     assert features.shape == (4, 3 * (10 + 6))
-    np.testing.assert_allclose(c2st_features(7.0 * data.X[:4], FS), features, atol=1e-5)
+    np.testing.assert_allclose(
+        c2st_features(7.0 * data.X[:4], FS, kind="basic"), features, atol=1e-5
+    )
+    # the default time-frequency set: the basic features, then 16 per band
+    # (5 octave bands at 100 Hz) and 5 more
+    full = c2st_features(data.X[:4], FS)
+    assert full.shape == (4, 48 + 16 * 5 + 5)
+    np.testing.assert_array_equal(full[:, :48], features)
     # Husid part of the E component: onset, delays of 25/50/75 %, D5-95.
     from skgen.signal import husid_times, significant_duration
 

@@ -2,7 +2,9 @@
 real ones?
 
 A cross-validated gradient-boosting classifier is trained to separate two
-sets of records on amplitude-free features (:func:`c2st_features`). Its
+sets of records on amplitude-free features (:func:`c2st_features`: the
+``"basic"`` spectral shape, Husid times and crest factors, and by default
+with them the ``"time_frequency"`` features of :mod:`._time_frequency`). Its
 balanced accuracy is 0.5 when the sets are indistinguishable and 1 when
 every record is told apart; the score is ``1 - accuracy``, so greater is
 better and 0.5 is the best expected value (see docs/scoring.rst, "c2st").
@@ -16,8 +18,12 @@ from threadpoolctl import threadpool_limits
 
 from .._validation import check_positive, check_three_component, seed_from
 from ..signal import fourier_amplitude, husid_times, significant_duration
+from ._time_frequency import time_frequency_features, usable_bands
 
-__all__ = ["C2ST_FREQUENCIES", "c2st_features", "c2st_score"]
+__all__ = ["C2ST_FEATURE_SETS", "C2ST_FREQUENCIES", "c2st_features", "c2st_score"]
+
+#: Feature sets of :func:`c2st_features`.
+C2ST_FEATURE_SETS = ("time_frequency", "basic")
 
 #: Frequencies (Hz) of the log spectral shape in :func:`c2st_features`
 #: (those below 0.4 fs are used).
@@ -29,10 +35,25 @@ C2ST_FREQUENCIES.setflags(write=False)
 _HUSID_LEVELS = (0.05, 0.25, 0.5, 0.75, 0.95)
 
 
-def c2st_features(X, fs):
+def check_feature_set(kind, fs):
+    """Raise a ValueError for an unknown feature set, or a sampling rate too
+    low for any band of the time-frequency features."""
+    if not isinstance(kind, str) or kind not in C2ST_FEATURE_SETS:
+        raise ValueError(
+            f"the c2st feature set must be one of "
+            f"{', '.join(repr(k) for k in C2ST_FEATURE_SETS)}; got {kind!r}."
+        )
+    if kind == "time_frequency" and len(usable_bands(fs)) < 2:
+        raise ValueError(
+            "the 'time_frequency' c2st features need at least two octave bands "
+            f"below 0.4 fs (fs >= 5.1 Hz); got fs={fs:g} Hz. Use 'basic'."
+        )
+
+
+def c2st_features(X, fs, kind="time_frequency"):
     """Amplitude-free features of records for :func:`c2st_score`.
 
-    Per component (E, N, U):
+    ``kind="basic"``, per component (E, N, U):
 
     - log spectral shape: ln of the Konno-Ohmachi-smoothed Fourier
       amplitude (:func:`skgen.signal.fourier_amplitude`) at
@@ -45,32 +66,51 @@ def c2st_features(X, fs):
       (:func:`skgen.signal.significant_duration`), in seconds;
     - crest factor: ln(peak / RMS).
 
+    ``kind="time_frequency"`` (the default): those, followed by the
+    features of :func:`skgen.scoring.time_frequency_features`, when energy
+    arrives in each octave band, the vertical's lead and the coherence of
+    the components, which a generator's spectrum and envelope restores do
+    not impose.
+
     Parameters
     ----------
     X : array-like of shape (n_records, 3, n_times)
         Records, channels E, N, U.
     fs : float
         Sampling rate (Hz).
+    kind : {"time_frequency", "basic"}, default="time_frequency"
+        The feature set.
 
     Returns
     -------
-    features : ndarray of shape (n_records, 3 * (n_frequencies + 6))
-        ``n_frequencies`` is the number of :data:`C2ST_FREQUENCIES` below
-        ``0.4 fs`` (10 at 100 Hz).
+    features : ndarray of shape (n_records, n_features)
+        ``3 * (n_frequencies + 6)`` basic features, ``n_frequencies`` the
+        number of :data:`C2ST_FREQUENCIES` below ``0.4 fs`` (48 at 100 Hz),
+        plus ``16 n_bands + 5`` time-frequency ones (85 at 100 Hz).
+
+    Raises
+    ------
+    ValueError
+        Records not of shape (n_records, 3, n_times) or not finite, a bad
+        ``fs``, an unknown ``kind``, or ``fs`` below 5.1 Hz for
+        ``"time_frequency"``.
 
     Examples
     --------
     >>> import numpy as np
     >>> from skgen.scoring import c2st_features
     >>> X = np.random.default_rng(0).standard_normal((2, 3, 2000))
+    >>> c2st_features(X, 100.0, kind="basic").shape
+    (2, 48)
     >>> features = c2st_features(X, 100.0)
     >>> features.shape
-    (2, 48)
+    (2, 133)
     >>> np.allclose(c2st_features(5.0 * X, 100.0), features)
     True
     """
     X = check_three_component(X, "X")
     fs = check_positive(fs, "fs")
+    check_feature_set(kind, fs)
     X = np.asarray(X, dtype=float).reshape(-1, 3, X.shape[-1])
     frequencies = C2ST_FREQUENCIES[C2ST_FREQUENCIES < 0.4 * fs]
     _, amplitude = fourier_amplitude(X, fs, centers=frequencies)
@@ -85,7 +125,10 @@ def c2st_features(X, fs):
     with np.errstate(divide="ignore", invalid="ignore"):
         crest = np.where(rms > 0, np.log(peak / rms), 0.0)[..., np.newaxis]
     per_component = np.concatenate([shape, onset, delays, duration, crest], axis=-1)
-    return per_component.reshape(X.shape[0], -1)
+    basic = per_component.reshape(X.shape[0], -1)
+    if kind == "basic":
+        return basic
+    return np.concatenate([basic, time_frequency_features(X, fs)], axis=1)
 
 
 def c2st_score(real_features, generated_features, random_state=None):

@@ -15,11 +15,9 @@ from sklearn.base import clone
 from sklearn.utils import check_random_state
 
 from .._validation import check_count, seed_from
-from ._hvsr import HVSRAlignmentScorer
-from ._intensity_report import IM_METRICS
-from ._intensity_scorer import IntensityMeasureScorer
 from ._protocol import ProtocolCache
-from ._report import METRICS, json_value
+from ._registry import get_scorer, get_scorer_class, get_scorer_names
+from ._report import json_value
 
 __all__ = ["Comparison", "compare"]
 
@@ -62,20 +60,17 @@ def _plan(scoring):
                 )
         return [(scorer, [name], False) for name, scorer in scoring.items()]
     names = list(scoring)
-    unknown = [n for n in names if n not in METRICS and n not in IM_METRICS]
+    known = get_scorer_names()
+    unknown = [n for n in names if n not in known]
     if unknown or not names:
         raise ValueError(
-            f"scoring must name metrics of {', '.join(METRICS + IM_METRICS)}, "
+            f"scoring must name metrics of {', '.join(known)}, "
             f"or be a dict of scorers; got {scoring!r}"
         )
-    plan = []
-    hvsr = [n for n in names if n in METRICS]
-    if hvsr:
-        plan.append((HVSRAlignmentScorer(metric=hvsr[0]), hvsr, True))
-    intensity = [n for n in names if n in IM_METRICS]
-    if intensity:
-        plan.append((IntensityMeasureScorer(metric=intensity[0]), intensity, True))
-    return plan
+    by_class = {}
+    for name in names:
+        by_class.setdefault(get_scorer_class(name), []).append(name)
+    return [(get_scorer(group[0]), group, True) for group in by_class.values()]
 
 
 @dataclass
@@ -203,9 +198,11 @@ def compare(estimators, X, stations, scoring=None, n_repeats=5, random_state=Non
         Real records, channels E, N, U.
     stations : array-like of shape (n_records,)
     scoring : str, list of str, dict of str to scorer or None, default=None
-        Metric names of :class:`HVSRAlignmentScorer` (``METRICS``) and
-        :class:`IntensityMeasureScorer` (``IM_METRICS``), scored with each
-        scorer's defaults (one generation per scorer, model and repeat), or
+        Metric names of :func:`get_scorer_names` (those of
+        :class:`HVSRAlignmentScorer`, ``METRICS``, and of
+        :class:`IntensityMeasureScorer`, ``IM_METRICS``), scored with each
+        scorer's defaults (one generation per scorer class, model and
+        repeat), or
         named scorers (``random_state`` is set to each repeat's seed).
         ``None`` is ``("alignment", "log_hvsr", "psa", "duration",
         "novelty", "c2st")``.

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._intensity import LOG_MEASURES
+from ._log_measures import LOG_MEASURES
 from ._report import json_value
 
 __all__ = ["IM_METRICS", "IntensityMeasureReport"]
 
 #: Metrics of :class:`IntensityMeasureScorer`, all "greater is better".
-IM_METRICS = (*LOG_MEASURES, "novelty", "c2st")
+IM_METRICS = (*LOG_MEASURES, "novelty", "c2st", "spread")
 
 _ARRAYS = (
     "periods",
@@ -45,7 +45,10 @@ class IntensityMeasureReport:
         station's real records (all of them) and its generated ones;
         ``novelty_generated`` and ``novelty_real``, the median
         :func:`max_cross_correlation` with the pool of generated and of
-        held-out real records.
+        held-out real records; ``psa_spread_ratio``, ``pga_spread_ratio``,
+        ``duration_spread_ratio`` and ``spread_ratio`` (their geometric
+        mean), ``sigma generated / sigma held-out`` of ln IM (PSA: the
+        geometric mean over the periods in 0.05-2 s).
     metrics : dict of str to float
         Every metric of ``IM_METRICS``, greater is better (see
         :class:`IntensityMeasureScorer`).
@@ -56,6 +59,13 @@ class IntensityMeasureReport:
         Per measure, the mean over stations of ``m_distortion`` per region,
         and over every station under ``"all"``: a generator's systematic
         bias, kept apart from its distance to held-out records.
+    spread : dict of str to float
+        Per measure of ``psa, pga, duration`` and under ``"all"``, the
+        geometric mean over stations of the spread ratio (1 is the real
+        spread, 0.5 half of it).
+    spread_ceiling : dict of str to float
+        The same with the pool's real records in place of generated ones:
+        how far from 1 the ratio of two sets of real records falls.
     settings : dict
         The scorer's parameters, the sampling rate and the periods used.
     periods : ndarray of shape (n_periods,)
@@ -75,6 +85,8 @@ class IntensityMeasureReport:
     metrics: dict
     ceiling: dict
     distortion: dict
+    spread: dict
+    spread_ceiling: dict
     settings: dict
     periods: np.ndarray
     real_psa: list
@@ -128,6 +140,9 @@ class IntensityMeasureReport:
         rows += ["", f"{'metric':<16}{'score':>9}{'real-vs-real ceiling':>22}"]
         for name in IM_METRICS:
             rows.append(f"{name:<16}{self.metrics[name]:>9.3f}{self.ceiling[name]:>22.3f}")
+        rows += ["", f"{'spread ratio':<16}{'generated':>10}{'real':>10}"]
+        for key, value in self.spread.items():
+            rows.append(f"{key:<16}{value:>10.3f}{self.spread_ceiling[key]:>10.3f}")
         rows += ["", "distortion (mean log ratio generated / pool) per region"]
         regions = list(next(iter(self.distortion.values())))
         rows.append(f"{'measure':<16}" + "".join(f"{r!s:>10}" for r in regions))
@@ -148,8 +163,8 @@ class IntensityMeasureReport:
         -------
         report : dict
             Keys ``stations``, ``table``, ``metrics``, ``ceiling``,
-            ``distortion``, ``settings`` (and ``arrays``). Non-finite numbers
-            become None.
+            ``distortion``, ``spread``, ``spread_ceiling``, ``settings``
+            (and ``arrays``). Non-finite numbers become None.
         """
         content = {
             "stations": list(self.stations),
@@ -157,6 +172,8 @@ class IntensityMeasureReport:
             "metrics": dict(self.metrics),
             "ceiling": dict(self.ceiling),
             "distortion": dict(self.distortion),
+            "spread": dict(self.spread),
+            "spread_ceiling": dict(self.spread_ceiling),
             "settings": dict(self.settings),
         }
         if arrays:

@@ -2,7 +2,7 @@
 station's real records do?
 
 Response spectra, peak values, Arias intensity, duration and Fourier
-spectra (:mod:`._intensity`), novelty (:mod:`._novelty`) and a classifier
+spectra (:mod:`._log_measures`), novelty (:mod:`._novelty`) and a classifier
 two-sample test (:mod:`._c2st`), each next to its real-vs-real ceiling, on
 the protocol every scorer shares (:mod:`._protocol`). See
 docs/scoring.rst, "Intensity measures".
@@ -11,21 +11,16 @@ docs/scoring.rst, "Intensity measures".
 from dataclasses import dataclass, field
 
 import numpy as np
-from sklearn.base import BaseEstimator
 
-from .._validation import check_stations, seed_from
-from ._c2st import c2st_features, c2st_score
-from ._intensity import LOG_MEASURES, check_periods, log_intensity_measures
+from .._validation import seed_from
+from ._base_scorer import BaseStationScorer
+from ._c2st import c2st_features, c2st_score, check_feature_set
 from ._intensity_report import IM_METRICS, IntensityMeasureReport
+from ._log_measures import LOG_MEASURES, check_periods, log_intensity_measures
 from ._novelty import max_cross_correlation
-from ._protocol import (
-    ceiling_rows,
-    check_generator,
-    check_protocol_params,
-    check_scored_records,
-    resolve_fs,
-    run_protocol,
-)
+from ._protocol import ceiling_rows
+from ._registry import register_scorer
+from ._spread import SPREAD_MEASURES, SPREAD_PERIOD_RANGE, spread_log_ratios
 
 __all__ = ["IntensityMeasureScorer"]
 
@@ -36,6 +31,7 @@ class _Run:
     every real record (rows of ``X``) and of each station's generated ones."""
 
     protocol: object
+    regions: dict
     periods: np.ndarray
     real: dict
     generated: dict
@@ -66,7 +62,23 @@ def _sigma(values):
     return float(np.mean(np.std(values, axis=0, ddof=1)))
 
 
-class IntensityMeasureScorer(BaseEstimator):
+def _nanmean(values):
+    """Mean of the finite-or-infinite values, NaN (silently) when all are NaN."""
+    values = np.asarray(values, dtype=float)
+    values = values[~np.isnan(values)]
+    return float(np.mean(values)) if values.size else float("nan")
+
+
+def _spread_summary(per_station):
+    """Per measure and ``"all"``: the geometric mean ratio over stations."""
+    return {
+        key: float(np.exp(_nanmean([ratios.get(key, np.nan) for ratios in per_station])))
+        for key in (*SPREAD_MEASURES, "all")
+    }
+
+
+@register_scorer
+class IntensityMeasureScorer(BaseStationScorer):
     """Scikit-learn scorer on the intensity measures engineers use.
 
     Same protocol as :class:`HVSRAlignmentScorer`: each station's records
@@ -79,7 +91,7 @@ class IntensityMeasureScorer(BaseEstimator):
     Parameters
     ----------
     metric : {"psa", "pga", "pgv", "arias", "duration", "fas", "novelty", \
-"c2st"}, default="psa"
+"c2st", "spread"}, default="psa"
         What ``__call__`` returns:
 
         - ``"psa"``, ``"pga"``, ``"pgv"``, ``"arias"``, ``"duration"``,
@@ -93,8 +105,15 @@ class IntensityMeasureScorer(BaseEstimator):
           replay of the pool, about 0.7-0.8 for real records of other
           events.
         - ``"c2st"``: :func:`c2st_score` of generated against held-out real
-          records on :func:`c2st_features`: about 0.5 when a classifier
-          cannot tell them apart, 0 when it always can.
+          records on :func:`c2st_features` (the set ``c2st_features``):
+          about 0.5 when a classifier cannot tell them apart, 0 when it
+          always can.
+        - ``"spread"``: ``-|mean over stations of ln(sigma generated /
+          sigma held-out)|``, the within-station standard deviations of ln
+          PSA (the ``periods`` in 0.05-2 s), ln PGA and ln D5-95
+          (:func:`skgen.scoring.spread_log_ratios`, the three measures
+          weighted equally): 0 when generated records vary as much as the
+          station's records, ``-ln 2`` at half or twice their spread.
     periods : array-like of shape (n_periods,) or None, default=None
         Oscillator periods (s) of ``psa`` and ``fas``; ``None`` is
         those of ``DEFAULT_PERIODS`` (25 log-spaced periods on 0.05-5 s)
@@ -112,10 +131,25 @@ class IntensityMeasureScorer(BaseEstimator):
         gives the same score for the same estimator and data.
     fs : float or None, default=None
         Sampling rate of ``X`` (Hz); ``None`` uses ``estimator.fs``.
+    c2st_features : {"time_frequency", "basic"}, default="time_frequency"
+        Features of the ``c2st`` classifier (:func:`c2st_features`):
+        ``"time_frequency"`` adds to the spectral shape, Husid times and
+        crest factors of ``"basic"`` when energy arrives in each octave
+        band, the vertical's lead and the coherence of the components.
+
+    Notes
+    -----
+    Calling the scorer raises a ValueError for an unknown metric or an
+    invalid parameter, invalid records, periods shorter than 3 samples, a
+    station with fewer than 2 records when ``reference_split`` is set; a
+    TypeError when ``estimator`` is not a station generator. ``report``
+    gives, next to the distortion per region, every metric with its
+    real-vs-real ceiling (held-out records against the pool, or two random
+    halves with ``reference_split=None``).
 
     See Also
     --------
-    HVSRAlignmentScorer, compare
+    BaseStationScorer, HVSRAlignmentScorer, compare
 
     Examples
     --------
@@ -127,6 +161,8 @@ class IntensityMeasureScorer(BaseEstimator):
     >>> print(scorer.report(generator, X, stations).summary())  # doctest: +SKIP
     """
 
+    _metrics = IM_METRICS
+
     def __init__(
         self,
         metric="psa",
@@ -135,6 +171,7 @@ class IntensityMeasureScorer(BaseEstimator):
         n_samples=None,
         random_state=None,
         fs=None,
+        c2st_features="time_frequency",
     ):
         self.metric = metric
         self.periods = periods
@@ -142,65 +179,14 @@ class IntensityMeasureScorer(BaseEstimator):
         self.n_samples = n_samples
         self.random_state = random_state
         self.fs = fs
-
-    def __call__(self, estimator, X, stations):
-        """Score ``estimator`` on the stations of ``X``; greater is better.
-
-        Parameters
-        ----------
-        estimator : fitted station generator
-            Anything with ``with_bank(X, stations)`` and
-            ``sample(station, n_samples, random_state)``.
-        X : array-like of shape (n_records, 3, n_times)
-            Real records in m/s^2, channels E, N, U.
-        stations : array-like of shape (n_records,)
-            Station label of each record.
-
-        Returns
-        -------
-        score : float
-
-        Raises
-        ------
-        ValueError
-            Unknown metric or invalid parameter, invalid records, periods
-            shorter than 3 samples, a station with fewer than 2 records when
-            ``reference_split`` is set.
-        TypeError
-            ``estimator`` is not a station generator.
-        """
-        return self._scores(estimator, X, stations, (self.metric,))[0][self.metric]
-
-    def report(self, estimator, X, stations, regions=None):
-        """Every metric with its ceiling, per station and per region.
-
-        Parameters
-        ----------
-        estimator : fitted station generator
-        X : array-like of shape (n_records, 3, n_times)
-        stations : array-like of shape (n_records,)
-        regions : array-like of shape (n_records,) or None, default=None
-            Region of each record (one per station), for the distortion per
-            region; ``None`` puts every station in one region ``"all"``.
-
-        Returns
-        -------
-        report : IntensityMeasureReport
-            ``report.metrics[scorer.metric]`` equals ``scorer(estimator, X,
-            stations)`` for a seeded scorer.
-
-        Raises
-        ------
-        ValueError, TypeError
-            As for calling the scorer; a station whose records lie in more
-            than one region.
-        """
-        return self._report(estimator, X, stations, regions)
+        self.c2st_features = c2st_features
 
     def _report(self, estimator, X, stations, regions, cache=None):
-        run = self._run(estimator, X, stations, IM_METRICS, for_report=True, cache=cache)
+        run = self._run(
+            estimator, X, stations, IM_METRICS, for_report=True, regions=regions, cache=cache
+        )
         split = run.protocol.split
-        station_regions = self._station_regions(regions, run.protocol.stations, split)
+        station_regions = run.regions
         metrics, ceiling = {}, {}
         for name in IM_METRICS:
             metrics[name], ceiling[name] = self._metric(run, name, with_ceiling=True)
@@ -241,6 +227,11 @@ class IntensityMeasureScorer(BaseEstimator):
             float(np.median(real_novelty[label])) if label in real_novelty else float("nan")
             for label in split.labels
         ]
+        spread = self._spread(run)
+        for key in (*SPREAD_MEASURES, "all"):
+            column = "spread_ratio" if key == "all" else f"{key}_spread_ratio"
+            table[column] = [float(np.exp(ratios.get(key, np.nan))) for ratios in spread]
+        first, second, _ = self._ceiling_rows(run)
         settings = dict(self.get_params(), fs=run.protocol.fs, periods=run.periods.tolist())
         psa = [np.exp(values) for values in run.generated["psa"]]
         duration = [np.exp(values[:, 0]) for values in run.generated["duration"]]
@@ -250,6 +241,8 @@ class IntensityMeasureScorer(BaseEstimator):
             metrics=metrics,
             ceiling=ceiling,
             distortion=distortion,
+            spread=_spread_summary(spread),
+            spread_ceiling=_spread_summary(self._spread(run, zip(first, second))),
             settings=settings,
             periods=run.periods,
             real_psa=[np.exp(run.real["psa"][split.held_out[label]]) for label in split.labels],
@@ -263,45 +256,15 @@ class IntensityMeasureScorer(BaseEstimator):
         )
 
     # -- internals -------------------------------------------------------
-    def _check_params(self, estimator, metrics):
-        for name in metrics:
-            if name not in IM_METRICS:
-                raise ValueError(
-                    f"metric must be one of {', '.join(repr(m) for m in IM_METRICS)}; got {name!r}."
-                )
-        check_protocol_params(self.reference_split, self.n_samples)
-        check_generator(estimator)
-        fs = resolve_fs(self.fs, estimator)
-        return fs, check_periods(self.periods, fs)
+    def _check_settings(self, fs):
+        check_feature_set(self.c2st_features, fs)
+        return check_periods(self.periods, fs)
 
-    def _station_regions(self, regions, stations, split):
-        if regions is None:
-            return dict.fromkeys(split.labels, "all")
-        regions = check_stations(regions, len(stations), name="regions")
-        station_regions = {}
-        for label in split.labels:
-            found = list(dict.fromkeys(regions[split.rows[label]]))
-            if len(found) > 1:
-                raise ValueError(
-                    f"station {label!r} has records in several regions "
-                    f"({', '.join(repr(r) for r in found)}); give one region per station."
-                )
-            station_regions[label] = found[0]
-        return station_regions
-
-    def _run(self, estimator, X, stations, metrics, for_report=False, cache=None):
-        fs, periods = self._check_params(estimator, metrics)
-        X, stations = check_scored_records(X, stations, self.reference_split)
-        protocol = run_protocol(
-            estimator,
-            X,
-            stations,
-            reference_split=self.reference_split,
-            n_samples=self.n_samples,
-            random_state=self.random_state,
-            fs=fs,
-            cache=cache,
+    def _run(self, estimator, X, stations, metrics, for_report=False, regions=None, cache=None):
+        protocol, periods, station_regions = self._run_protocol(
+            estimator, X, stations, metrics, for_report=for_report, regions=regions, cache=cache
         )
+        X, fs = protocol.X, protocol.fs
         c2st_seed = seed_from(protocol.rng)
         # One pass per measure over the real records needed (all of them for
         # the report's distortion and ceiling, the held-out ones for a
@@ -313,19 +276,20 @@ class IntensityMeasureScorer(BaseEstimator):
             real_rows = np.sort(np.concatenate([split.held_out[label] for label in split.labels]))
         records = np.concatenate([X[real_rows], *protocol.generated])
         bounds = real_rows.size + np.cumsum([0] + [len(g) for g in protocol.generated])
-        needed = [m for m in LOG_MEASURES if m in metrics]
+        spread = SPREAD_MEASURES if "spread" in metrics else ()
+        needed = [m for m in LOG_MEASURES if m in metrics or m in spread]
         if "c2st" in metrics:
             needed.append("c2st")
         real, generated = {}, {}
         for measure in needed:
             if measure == "c2st":
-                values = c2st_features(records, fs)
+                values = c2st_features(records, fs, kind=self.c2st_features)
             else:
                 values = log_intensity_measures(records, fs, measure, periods)
             real[measure] = np.full((X.shape[0], values.shape[1]), np.nan)
             real[measure][real_rows] = values[: real_rows.size]
             generated[measure] = [values[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
-        return _Run(protocol, periods, real, generated, c2st_seed)
+        return _Run(protocol, station_regions, periods, real, generated, c2st_seed)
 
     def _scores(self, estimator, X, stations, metrics, cache=None):
         """(metric -> score, metric -> per-station scores or None) for ``metrics``."""
@@ -347,7 +311,33 @@ class IntensityMeasureScorer(BaseEstimator):
             ]
         if name == "novelty":
             return [1.0 - float(np.median(v)) for v in self._novelty(run)]
+        if name == "spread":
+            return [-abs(ratios["all"]) for ratios in self._spread(run)]
         return None
+
+    def _spread(self, run, pairs=None):
+        """Per station, :func:`spread_log_ratios` of generated against
+        held-out records, or of ``pairs`` of real (compared, reference) rows."""
+        real = run.real
+        columns = (run.periods >= SPREAD_PERIOD_RANGE[0]) & (run.periods <= SPREAD_PERIOD_RANGE[1])
+        if pairs is None:
+            split = run.protocol.split
+            return [
+                spread_log_ratios(
+                    {m: run.generated[m][i] for m in SPREAD_MEASURES},
+                    {m: real[m][split.held_out[label]] for m in SPREAD_MEASURES},
+                    columns,
+                )
+                for i, label in enumerate(split.labels)
+            ]
+        return [
+            spread_log_ratios(
+                {m: real[m][b] for m in SPREAD_MEASURES},
+                {m: real[m][a] for m in SPREAD_MEASURES},
+                columns,
+            )
+            for a, b in pairs
+        ]
 
     def _novelty(self, run):
         """Per station, max cross-correlation of each generated record with
@@ -401,6 +391,12 @@ class IntensityMeasureScorer(BaseEstimator):
             real = list(self._real_novelty(run).values())
             ceiling = 1.0 - float(np.median(np.concatenate(real))) if real else float("nan")
             return score, ceiling
+        if name == "spread":
+            score = -abs(_nanmean([ratios["all"] for ratios in self._spread(run)]))
+            if not with_ceiling:
+                return score, None
+            real = self._spread(run, zip(first, second))
+            return score, -abs(_nanmean([ratios["all"] for ratios in real]))
         # c2st: generated against held-out real records, all stations together.
         features = run.real["c2st"]
         held_out = np.concatenate([split.held_out[label] for label in split.labels])

@@ -15,6 +15,7 @@ METRICS = ("alignment", "f0_js", "f0_wasserstein", "log_hvsr", "pga_f0")
 
 _TABLE_COLUMNS = (
     "station",
+    "region",
     "n_real",
     "n_generated",
     "f0_median_real",
@@ -55,7 +56,8 @@ class ScoreReport:
     stations : list of n_stations labels
         Station order of every per-station array and table row.
     table : dict of str to list
-        Per-station columns: ``station``, ``n_real`` (real records compared),
+        Per-station columns: ``station``, ``region`` (the ``regions``
+        given to ``report``, ``"all"`` by default), ``n_real`` (real records compared),
         ``n_generated``, ``f0_median_real`` and ``f0_median_generated``
         (lognormal medians, Hz), ``sigma_ln_f0_real`` and
         ``sigma_ln_f0_generated``, ``f0_js_similarity`` (1 - JS distance),

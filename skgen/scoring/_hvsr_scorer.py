@@ -11,19 +11,13 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy.stats import wasserstein_distance
-from sklearn.base import BaseEstimator
 
 from .._validation import check_band
 from ..signal import f0_statistics, hvsr, peak_frequency, pga
+from ._base_scorer import BaseStationScorer
 from ._f0 import energy_distance, f0_alignment_score, f0_bins, f0_confusion_matrix, f0_similarity
-from ._protocol import (
-    ceiling_rows,
-    check_generator,
-    check_protocol_params,
-    check_scored_records,
-    resolve_fs,
-    run_protocol,
-)
+from ._protocol import ceiling_rows
+from ._registry import register_scorer
 from ._report import _TABLE_COLUMNS, METRICS, ScoreReport
 
 __all__ = ["HVSRAlignmentScorer"]
@@ -49,6 +43,7 @@ class _Run:
     real-vs-real ceiling's two feature lists."""
 
     labels: list
+    regions: dict
     fs: float
     bins: np.ndarray
     centers: np.ndarray
@@ -114,7 +109,8 @@ def _overall_metric(name, real, generated, bins):
 
 
 # -- the scorer ----------------------------------------------------------------
-class HVSRAlignmentScorer(BaseEstimator):
+@register_scorer
+class HVSRAlignmentScorer(BaseStationScorer):
     """Scikit-learn scorer: how station-specific are a generator's records?
 
     For every station in ``X``, the scorer builds the generator's pool from
@@ -173,9 +169,20 @@ class HVSRAlignmentScorer(BaseEstimator):
         Seeds the pool/comparison split and the generation; a fixed integer
         gives the same score for the same estimator and data.
 
+    Notes
+    -----
+    The ceiling of ``report`` replaces generated records with real ones:
+    with ``reference_split`` set, each station's pool records are compared
+    with its comparison records (the two halves at the default 0.5); with
+    ``reference_split=None``, two random halves of each station's records
+    (stations with a single record are left out). Since half as many
+    records make noisier histograms, that second ceiling is slightly
+    pessimistic. ``report`` allows a single station (its ``alignment`` is
+    NaN); calling the scorer with ``metric="alignment"`` needs at least 2.
+
     See Also
     --------
-    f0_alignment_score, f0_similarity
+    BaseStationScorer, f0_alignment_score, f0_similarity
 
     Examples
     --------
@@ -189,6 +196,8 @@ class HVSRAlignmentScorer(BaseEstimator):
     ...                scoring=HVSRAlignmentScorer())  # doctest: +SKIP
     >>> scorer.report(generator, X, stations).to_frame()  # doctest: +SKIP
     """
+
+    _metrics = METRICS
 
     def __init__(
         self,
@@ -216,69 +225,10 @@ class HVSRAlignmentScorer(BaseEstimator):
         self.fs = fs
         self.random_state = random_state
 
-    def __call__(self, estimator, X, stations):
-        """Score ``estimator`` on the stations of ``X``; greater is better.
-
-        Parameters
-        ----------
-        estimator : fitted station generator
-            Anything with ``with_bank(X, stations)`` and
-            ``sample(station, n_samples, random_state)``, e.g.
-            :class:`skgen.TimesNetGenerator`.
-        X : array-like of shape (n_records, 3, n_times)
-            Real records, channels E, N, U.
-        stations : array-like of shape (n_records,)
-            Station label of each record.
-
-        Returns
-        -------
-        score : float
-
-        Raises
-        ------
-        ValueError
-            Unknown metric or invalid parameter, invalid records, a station
-            with fewer than 2 records when ``reference_split`` is set, or
-            fewer than 2 stations for ``metric="alignment"``.
-        TypeError
-            ``estimator`` is not a station generator.
-        """
-        run = self._run(estimator, X, stations)
-        return _overall_metric(self.metric, run.real, run.generated, run.bins)
-
-    def report(self, estimator, X, stations):
-        """Per-station table, every overall metric and its real-data ceiling.
-
-        The ceiling replaces generated records with real ones: with
-        ``reference_split`` set, each station's pool records are compared
-        with its comparison records (the two halves at the default 0.5);
-        with ``reference_split=None``, two random halves of each station's
-        records (stations with a single record are left out). Since half
-        as many records make noisier histograms, that second ceiling is
-        slightly pessimistic.
-
-        Parameters
-        ----------
-        estimator : fitted station generator
-        X : array-like of shape (n_records, 3, n_times)
-        stations : array-like of shape (n_records,)
-
-        Returns
-        -------
-        report : ScoreReport
-            ``report.metrics[scorer.metric]`` equals ``scorer(estimator, X,
-            stations)`` for a seeded scorer.
-
-        Raises
-        ------
-        ValueError, TypeError
-            As for calling the scorer; a single station is allowed (its
-            ``alignment`` is NaN).
-        """
-        return self._report(estimator, X, stations)
-
-    def _report(self, estimator, X, stations, cache=None):
-        run = self._run(estimator, X, stations, for_report=True, cache=cache)
+    def _report(self, estimator, X, stations, regions, cache=None):
+        run = self._run(
+            estimator, X, stations, METRICS, for_report=True, regions=regions, cache=cache
+        )
         real, generated, bins = run.real, run.generated, run.bins
         metrics = {name: _overall_metric(name, real, generated, bins) for name in METRICS}
         ceiling_real, ceiling_other = run.ceiling
@@ -291,6 +241,7 @@ class HVSRAlignmentScorer(BaseEstimator):
             median_generated, sigma_generated = _f0_summary(g)
             row = {
                 "station": label,
+                "region": run.regions[label],
                 "n_real": len(r.f0),
                 "n_generated": len(g.f0),
                 "f0_median_real": median_real,
@@ -327,7 +278,7 @@ class HVSRAlignmentScorer(BaseEstimator):
     def _scores(self, estimator, X, stations, metrics, cache=None):
         """(metric -> score, metric -> per-station scores or None) of one run,
         for :func:`compare`; per-station scores are greater-is-better too."""
-        run = self._run(estimator, X, stations, cache=cache)
+        run = self._run(estimator, X, stations, metrics, cache=cache)
         per_station = {
             "f0_js": lambda r, g: f0_similarity(r.f0, g.f0, run.bins),
             "f0_wasserstein": lambda r, g: -_f0_wasserstein(r, g),
@@ -344,23 +295,23 @@ class HVSRAlignmentScorer(BaseEstimator):
             )
         return scores, by_station
 
-    def _check_params(self, estimator):
-        """Validate everything before any work; the sampling rate (Hz)."""
-        if self.metric not in METRICS:
-            raise ValueError(
-                f"metric must be one of {', '.join(repr(m) for m in METRICS)}; got {self.metric!r}."
-            )
-        check_protocol_params(self.reference_split, self.n_samples)
+    def _check_settings(self, fs):
         _, high = check_band(self.band)
-        check_generator(estimator)
-        fs = resolve_fs(self.fs, estimator)
         # Checked here as well as in hvsr, so that nothing is generated first.
         if self.centers is None and high > fs / 2:
             raise ValueError(
                 f"band {self.band!r} is outside Nyquist: it must lie in (0, "
                 f"{fs / 2}] Hz for fs={fs} Hz."
             )
-        return fs
+
+    def _check_stations(self, stations, for_report):
+        n_stations = len(dict.fromkeys(stations))
+        if self.metric == "alignment" and n_stations < 2 and not for_report:
+            raise ValueError(
+                f"metric='alignment' needs records of at least 2 stations, got "
+                f"{n_stations} ({stations[0]!r}); use metric='f0_js' for a "
+                "single station."
+            )
 
     def _features(self, records, fs):
         centers, curves = hvsr(
@@ -379,26 +330,11 @@ class HVSRAlignmentScorer(BaseEstimator):
             np.asarray(pga(records), dtype=float),
         )
 
-    def _run(self, estimator, X, stations, for_report=False, cache=None):
-        fs = self._check_params(estimator)
-        X, stations = check_scored_records(X, stations, self.reference_split)
-        n_stations = len(dict.fromkeys(stations))
-        if self.metric == "alignment" and n_stations < 2 and not for_report:
-            raise ValueError(
-                f"metric='alignment' needs records of at least 2 stations, got "
-                f"{n_stations} ({stations[0]!r}); use metric='f0_js' for a "
-                "single station."
-            )
-        protocol = run_protocol(
-            estimator,
-            X,
-            stations,
-            reference_split=self.reference_split,
-            n_samples=self.n_samples,
-            random_state=self.random_state,
-            fs=fs,
-            cache=cache,
+    def _run(self, estimator, X, stations, metrics, for_report=False, regions=None, cache=None):
+        protocol, _, station_regions = self._run_protocol(
+            estimator, X, stations, metrics, for_report=for_report, regions=regions, cache=cache
         )
+        X, fs = protocol.X, protocol.fs
         split, generated_records = protocol.split, protocol.generated
 
         # One HVSR pass over the real records needed (each once, whatever is
@@ -421,6 +357,7 @@ class HVSRAlignmentScorer(BaseEstimator):
             )
         return _Run(
             labels=split.labels,
+            regions=station_regions,
             fs=fs,
             bins=f0_bins(self.band),
             centers=np.asarray(centers, dtype=float),
