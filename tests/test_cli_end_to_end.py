@@ -272,6 +272,7 @@ def test_debug_variable_shows_the_traceback(folder, timesnet_model, monkeypatch)
         )
 
 
+@pytest.mark.slow
 def test_python_dash_m_skgen(folder, timesnet_model, tmp_path):
     """The module entry point, in a fresh interpreter, outside the repository."""
     env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS="1")

@@ -9,6 +9,8 @@ import pytest
 pytest.importorskip("sphinx")
 pytest.importorskip("numpydoc")
 
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parents[1]
 
 

@@ -9,6 +9,7 @@ import joblib
 import numpy as np
 import pytest
 import torch
+from _testing import TINY_TIMESNET
 
 import skgen._persistence as persistence
 from skgen._cvae import SpectrogramCVAEGenerator
@@ -17,12 +18,8 @@ from skgen._timesnet import TimesNetGenerator
 
 N_TIMES = 128
 TIMESNET = dict(
+    TINY_TIMESNET,
     n_times=N_TIMES,
-    d_model=4,
-    d_ff=6,
-    e_layers=2,
-    top_k=2,
-    num_kernels=2,
     epochs=1,
     noise_epochs=1,
     batch_size=4,

@@ -16,6 +16,8 @@ from skgen.datasets import make_strong_motion
 from skgen.scoring._novelty import max_cross_correlation
 from skgen.signal import hvsr, peak_frequency, pga
 
+pytestmark = pytest.mark.slow
+
 N_TIMES = 3000
 N_GENERATED = 16
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ResamplingGenerator
+from _testing import ResamplingGenerator
 from scipy import signal
 from scipy.stats import energy_distance as scipy_energy_distance
 from sklearn.base import clone

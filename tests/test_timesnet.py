@@ -8,6 +8,7 @@ import joblib
 import numpy as np
 import pytest
 import torch
+from _testing import TINY_TIMESNET
 from sklearn.base import clone
 
 from skgen._mixing import shift
@@ -17,12 +18,8 @@ from skgen.nn.timesnet import Inception, TimesNet, dominant_periods, normalize
 
 N_TIMES = 64
 TINY = dict(
+    TINY_TIMESNET,
     n_times=N_TIMES,
-    d_model=4,
-    d_ff=6,
-    e_layers=2,
-    top_k=2,
-    num_kernels=2,
     epochs=2,
     noise_epochs=1,
     batch_size=4,
