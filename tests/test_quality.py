@@ -13,7 +13,7 @@ import pytest
 
 from skgen._timesnet import TimesNetGenerator
 from skgen.datasets import make_strong_motion
-from skgen.scoring._novelty import max_cross_correlation
+from skgen.scoring import max_cross_correlation
 from skgen.signal import hvsr, peak_frequency, pga
 
 pytestmark = pytest.mark.slow
