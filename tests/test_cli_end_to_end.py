@@ -184,6 +184,7 @@ def test_sample_writes_mseed_sac_and_npz(models, tmp_path, capsys):
     assert list(stations) == ["XX.B01", "XX.B01"]
 
 
+@pytest.mark.slow
 def test_score_report_writes_metrics_json(models, folder, tmp_path, capsys):
     _, _, both = models
     data = [folder / "A.mseed", folder / "B.mseed"]

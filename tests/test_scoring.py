@@ -514,6 +514,7 @@ def test_cross_validate_across_regions(regions):
     assert np.all(result["test_score"] > 0.7)
 
 
+@pytest.mark.slow
 def test_grid_search_with_two_scorers_in_parallel(regions):
     X, stations, groups = regions
     search = GridSearchCV(

@@ -173,6 +173,7 @@ def test_shapes_dtypes_and_bank(fitted):
     )
 
 
+@pytest.mark.slow
 def test_training_learns_to_reconstruct():
     X, stations = _records(per_station=6)
     gen = TimesNetGenerator(**{**TINY, "epochs": 25, "lr": 1e-2, "d_model": 8}, random_state=0).fit(
