@@ -7,7 +7,7 @@ Two streams of ``--n-records`` records of 3 x 6000 samples at 100 Hz:
    the sampler matter here) generates ``--batch`` records per call, round
    robin over its stations; each batch is reduced to its PGA and dropped.
    The same stream with the published sampling
-   (``TimesNetGenerator.PAPER_SAMPLING``: no alignment, no restoring) on the
+   (``MixingSampler.paper()``: no alignment, no restoring) on the
    same bank is the reference: the cost ratio default / published is printed;
 2. HVSR: records generated per chunk of ``--chunk`` go through
    :func:`skgen.signal.hvsr` and :func:`skgen.signal.peak_frequency`; only
@@ -32,7 +32,7 @@ import time
 import numpy as np
 import torch
 
-from skgen._timesnet import TimesNetGenerator
+from skgen import MixingSampler, TimesNetGenerator
 from skgen._torch_utils import cpu_has_native_bfloat16
 from skgen.datasets import make_strong_motion
 from skgen.signal import hvsr, peak_frequency, pga
@@ -117,7 +117,7 @@ def main():
         f"{time.perf_counter() - start:.1f} s; RSS {rss_mb():.0f} MB"
     )
 
-    published = copy.deepcopy(generator).set_params(**TimesNetGenerator.PAPER_SAMPLING)
+    published = copy.deepcopy(generator).set_params(sampler=MixingSampler.paper())
     seconds = {}
     for name, model in (("published sampling", published), ("sampling", generator)):
         pga_max = [0.0]

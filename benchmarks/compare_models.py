@@ -1,8 +1,8 @@
 """TimesNet-Gen against the spectrogram CVAE on the demo data, with intervals
 and paired tests.
 
-The setting of ``skgen demo``: both generators trained on region A (8
-stations x 20 records, 60 s at 100 Hz) with their CPU defaults, region B's
+The setting of ``skgen demo``: both generators trained on region A (its data
+sizes, ``_common.DEMO``; 60 s at 100 Hz) with their CPU defaults, region B's
 stations registered with frozen weights; then :func:`skgen.compare` over
 ``--n-repeats`` pool/held-out splits and generation seeds, and the
 real-vs-real ceilings of one split. Prints the table and writes it as JSON.
@@ -10,7 +10,9 @@ real-vs-real ceilings of one split. Prints the table and writes it as JSON.
 ``--paper`` adds TimesNet-Gen with the published code's sampling
 (``MixingSampler.paper()`` on the same fitted network);
 ``--cvae-params key=value ...`` adds a CVAE with those parameters (e.g. the
-best of ``examples/tune_cvae.py``) next to the default one.
+best of ``examples/tune_cvae.py``) next to the default one; ``--timesnet
+key=value ...`` overrides TimesNet-Gen's parameters (``epochs=30`` is what
+the full demo trains where the CPU has no native bfloat16).
 
     python benchmarks/compare_models.py                  # about 10 min on 2 cores
     python benchmarks/compare_models.py --quick          # the quick demo's setting
@@ -24,17 +26,17 @@ import time
 
 import numpy as np
 import torch
-from quality_timesnet import parse_params
+from _common import DEMO, parse_params, simulate
 from sklearn.base import clone
 
 from skgen import (
     HVSRAlignmentScorer,
     IntensityMeasureScorer,
     MixingSampler,
+    SpectrogramCVAEGenerator,
+    TimesNetGenerator,
     compare,
 )
-from skgen._demo import _FULL, _QUICK, _models
-from skgen.datasets import make_strong_motion
 
 METRICS = ("alignment", "f0_js", "log_hvsr", "psa", "pga", "duration", "fas", "novelty", "c2st")
 
@@ -48,22 +50,25 @@ def main():
     parser.add_argument("--out", default="compare_models.json")
     parser.add_argument("--paper", action="store_true", help="add the published sampling")
     parser.add_argument("--cvae-params", nargs="*", default=None, help="a tuned CVAE: key=value")
+    parser.add_argument("--timesnet", nargs="*", default=[], help="TimesNet-Gen key=value")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
 
-    config = _QUICK if args.quick else _FULL
-    data = [
-        make_strong_motion(
-            n_stations=config["n_stations"],
-            records_per_station=config["records_per_station"],
-            region=region,
-            random_state=args.seed + i,
-        )
-        for i, region in enumerate(("A", "B"))
-    ]
+    config = DEMO["quick" if args.quick else "full"]
+    data = list(
+        simulate(
+            ["A", "B"], config["n_stations"], config["records_per_station"], args.seed
+        ).values()
+    )
     X = np.concatenate([d.X for d in data])
     stations = np.concatenate([d.stations for d in data])
-    models = _models(args.seed, config["overrides"])
+    models = {
+        "TimesNet-Gen": TimesNetGenerator(random_state=args.seed),
+        "Spectrogram CVAE": SpectrogramCVAEGenerator(random_state=args.seed),
+    }
+    for name, model in models.items():
+        model.set_params(**config["overrides"].get(name, {}))
+    models["TimesNet-Gen"].set_params(**parse_params(args.timesnet))
     if args.cvae_params is not None:
         tuned = clone(models["Spectrogram CVAE"]).set_params(**parse_params(args.cvae_params))
         models["Spectrogram CVAE (tuned)"] = tuned

@@ -25,7 +25,7 @@ import numpy as np
 from obspy.signal.trigger import recursive_sta_lta, trigger_onset
 
 from skgen.io import pick_onset, read_records
-from skgen.io._window import husid_time
+from skgen.signal import husid_times
 
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 FILES = ["CE.68150.mseed"] + [f"uw10530748.UW.{s}.mseed" for s in ("TBPA", "TKCO", "UPS")]
@@ -65,9 +65,12 @@ def main():
         for noise, (data, shift) in versions.items():
             aic, _ = pick_onset(data, FS)
             trigger = sta_lta(data[2])
+            # The 5 % Husid time of the summed energy of the three channels.
+            energy = np.sqrt(np.sum(np.square(data, dtype=np.float64), axis=0))
+            husid = husid_times(energy, FS, [0.05])[0]
             print(
                 f"{stations[0]:<10} {noise:<9} {aic - shift:>8.2f} {trigger - shift:>8.2f} "
-                f"{husid_time(data, FS) - shift:>9.2f} "
+                f"{husid - shift:>9.2f} "
                 f"{np.argmax(np.abs(data[:2]).max(axis=0)) / FS - shift:>7.2f}"
             )
             if noise != "none":

@@ -2,7 +2,7 @@
 
 For each seed: simulate every region preset of ``make_strong_motion``
 (``--stations`` x ``--records`` each, with their magnitudes and distances),
-train TimesNet-Gen on region A with the records' scenarios, register the
+train TimesNet-Gen on region A (``--train``) with the records' scenarios, register the
 other regions with ``add_stations`` (frozen weights), then run
 :func:`skgen.scoring.scenario_errors` per region: each station's records are
 split into a pool and held-out records, and for every held-out record the
@@ -28,24 +28,22 @@ correction towards the mixed records' spectra, and other bandwidths.
     nice -n 10 python benchmarks/quality_scenario.py --seeds 0 1 2
 """
 
-import argparse
 import copy
 import json
-import time
 
 import numpy as np
-import torch
-from quality_timesnet import VARIANTS as SAMPLING
+from _common import SAMPLING_VARIANTS as SAMPLING
+from _common import fit_and_register, parse, write_json
+from _common import parser as common_parser
 
-from skgen import MixingSampler, TimesNetGenerator, make_strong_motion
-from skgen._base import BaseStationGenerator
+from skgen import TimesNetGenerator, make_strong_motion
 from skgen.datasets import REGIONS
 from skgen.scoring import scenario_errors
 
 
 def _uniform_mixes(generator):
     """Scenario sampling without the kernel: the base class's fallback."""
-    generator._generate_near = BaseStationGenerator._generate_near.__get__(generator)
+    generator._generate_near = super(type(generator), generator)._generate_near
 
 
 def _no_gain(generator):
@@ -64,8 +62,8 @@ def _no_correction(generator):
     """Scenario sampling without the correction towards the records' spectra."""
     near = generator._generate_near
 
-    def without(*args, **kwargs):
-        return near(*args, **kwargs)[:3] + (None,)
+    def without(*args):
+        return near(*args)[:3] + (None,)
 
     generator._generate_near = without
 
@@ -77,10 +75,10 @@ VARIANTS = {
     "gain-only": _uniform_mixes,
     "kernel-only": _no_gain,
     "no-correction": _no_correction,
-    "narrow": {"sampler": MixingSampler(scenario_bandwidth=(0.25, 0.25))},
-    "wide": {"sampler": MixingSampler(scenario_bandwidth=(1.0, 1.0))},
+    "narrow": {"scenario_bandwidth": (0.25, 0.25)},
+    "wide": {"scenario_bandwidth": (1.0, 1.0)},
     # The sampler's defaults (docs/method.rst, "Sampling") one at a time, and
-    # skgen 0.1's sampling, as quality_timesnet.py names them.
+    # skgen 0.1's sampling, as _common.SAMPLING_VARIANTS names them.
     "alpha 1": SAMPLING["alpha 1"],
     "no alignment": SAMPLING["no alignment"],
     "no envelope": SAMPLING["no envelope"],
@@ -101,16 +99,10 @@ def run_seed(seed, args):
         )
         for region in REGIONS
     }
-    train = data["A"]
     generator = TimesNetGenerator(
         n_times=args.n_times, epochs=args.epochs, noise_epochs=args.noise_epochs, random_state=seed
     )
-    start = time.perf_counter()
-    generator.fit(train.X, train.stations, magnitude=train.magnitude, distance=train.distance)
-    fit_time = time.perf_counter() - start
-    for region, d in data.items():
-        if region != "A":
-            generator.add_stations(d.X, d.stations, magnitude=d.magnitude, distance=d.distance)
+    fit_time = fit_and_register(generator, data, args.train, scenario=True)
     results = {}
     for variant in args.variants:
         changed = copy.deepcopy(generator)
@@ -138,21 +130,14 @@ def run_seed(seed, args):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--stations", type=int, default=6)
-    parser.add_argument("--records", type=int, default=10)
+    parser = common_parser(__doc__.splitlines()[0])
     parser.add_argument("--n-times", type=int, default=6000)
     defaults = TimesNetGenerator()
     parser.add_argument("--epochs", type=int, default=defaults.epochs)
     parser.add_argument("--noise-epochs", type=int, default=defaults.noise_epochs)
-    parser.add_argument("--threads", type=int, default=None, help="torch threads")
     parser.add_argument("--n-samples", type=int, default=1)
     parser.add_argument("--variants", nargs="+", default=["default"], choices=list(VARIANTS))
-    parser.add_argument("--json", help="write the per-seed results here")
-    args = parser.parse_args()
-    if args.threads is not None:
-        torch.set_num_threads(args.threads)
+    args = parse(parser)
     per_seed, fit_times = [], []
     for seed in args.seeds:
         results, fit_time = run_seed(seed, args)
@@ -170,10 +155,8 @@ def main():
             values = np.array([r[variant, region][column] for r in per_seed])
             cells.append(f"{values.mean():.3f} [{values.min():.2f}-{values.max():.2f}]")
         print(f"{variant:12} {region:6}  " + "  ".join(f"{c:>20}" for c in cells))
-    if args.json:
-        seeds = [{f"{v} {r}": value for (v, r), value in res.items()} for res in per_seed]
-        with open(args.json, "w") as f:
-            json.dump({"args": vars(args), "seeds": seeds, "fit_time": fit_times}, f, indent=1)
+    seeds = [{f"{v} {r}": value for (v, r), value in res.items()} for res in per_seed]
+    write_json(args.json, {"args": vars(args), "seeds": seeds, "fit_time": fit_times})
 
 
 if __name__ == "__main__":

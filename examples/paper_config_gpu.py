@@ -1,4 +1,6 @@
-"""The paper's TimesNet-Gen configuration, on a GPU.
+"""
+The paper's TimesNet-Gen configuration, on a GPU
+=================================================
 
 ``TimesNetGenerator.paper_config()`` is the network of arXiv 2512.04694:
 records of 6000 samples, d_model 128, d_ff 256, two TimesBlocks with the 2
@@ -13,6 +15,8 @@ both regions are scored twice: with skgen's sampling defaults and with the
 published code's sampling (equal weights, no energy restoring, arithmetic
 mixing of sigma), which only changes how the station bank is resampled, so
 the same fitted network serves both.
+
+From the command line (the documentation shows it without running it)::
 
     python examples/paper_config_gpu.py              # needs a GPU (or --allow-cpu)
     python examples/paper_config_gpu.py --quick      # any machine, seconds
@@ -53,7 +57,9 @@ PUBLISHED_SAMPLING = MixingSampler.paper()
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        description="The paper's TimesNet-Gen configuration, on a GPU."
+    )
     parser.add_argument(
         "--quick", action="store_true", help="a tiny version of the configuration, seconds on a CPU"
     )

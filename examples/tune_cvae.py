@@ -1,4 +1,6 @@
-"""Tune the spectrogram CVAE across regions with GridSearchCV and early stopping.
+"""
+Tune the spectrogram CVAE across regions with GridSearchCV and early stopping
+=============================================================================
 
 A baseline is only a fair comparison once it is trained long enough and its
 main hyperparameters are tuned. This example
@@ -12,14 +14,21 @@ main hyperparameters are tuned. This example
    per fold (``LeaveOneGroupOut``): the held-out region's stations are
    registered with frozen weights and scored by
    :class:`skgen.HVSRAlignmentScorer` (f0 alignment, greater is better);
-3. prints the search table and the default vs tuned scores of every fold.
+3. prints and plots the search table and the default vs tuned scores of
+   every fold.
+
+From the command line::
 
     python examples/tune_cvae.py            # 18 full-size fits: long on a CPU
     python examples/tune_cvae.py --quick    # tiny, seconds
+
+The documentation runs the quick form (``SKGEN_EXAMPLES_QUICK=1``).
 """
 
 import argparse
+import os
 
+import matplotlib.pyplot as plt
 import numpy as np
 from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut, cross_val_score
 
@@ -51,61 +60,73 @@ QUICK = dict(
 )
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="a tiny run, seconds")
-    parser.add_argument("--out", help="unused; accepted like the other examples")
-    parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--beta", type=float, nargs="+", help="the beta grid (default: above)")
-    parser.add_argument("--latent-dim", type=int, nargs="+", help="the latent_dim grid")
-    parser.add_argument("--max-epochs", type=int, help="epochs of the early-stopped fits")
-    args = parser.parse_args(argv)
-    config = QUICK if args.quick else FULL
-    grid = dict(config["grid"])
-    if args.beta:
-        grid["beta"] = args.beta
-    if args.latent_dim:
-        grid["latent_dim"] = args.latent_dim
-    model_params = dict(config["model"])
-    if args.max_epochs:
-        model_params["epochs"] = args.max_epochs
+parser = argparse.ArgumentParser(description="Tune the spectrogram CVAE across regions.")
+parser.add_argument(
+    "--quick",
+    action="store_true",
+    default=os.environ.get("SKGEN_EXAMPLES_QUICK") == "1",
+    help="a tiny run, seconds (default when SKGEN_EXAMPLES_QUICK=1)",
+)
+parser.add_argument("--out", help="unused; accepted like the other examples")
+parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--beta", type=float, nargs="+", help="the beta grid (default: above)")
+parser.add_argument("--latent-dim", type=int, nargs="+", help="the latent_dim grid")
+parser.add_argument("--max-epochs", type=int, help="epochs of the early-stopped fits")
+args = parser.parse_args()
+config = QUICK if args.quick else FULL
+grid = dict(config["grid"])
+if args.beta:
+    grid["beta"] = args.beta
+if args.latent_dim:
+    grid["latent_dim"] = args.latent_dim
+model_params = dict(config["model"])
+if args.max_epochs:
+    model_params["epochs"] = args.max_epochs
 
-    regions = [
-        make_strong_motion(**config["data"], region=name, random_state=args.seed + i)
-        for i, name in enumerate("ABC")
-    ]
-    X = np.concatenate([d.X for d in regions])
-    stations = np.concatenate([d.stations for d in regions])
-    groups = np.concatenate([[d.region] * len(d.X) for d in regions])
-    cv = list(LeaveOneGroupOut().split(X, stations, groups))
-    scorer = HVSRAlignmentScorer(random_state=args.seed)
+# %%
+# Three regions, one held out per fold
+# ------------------------------------
+regions = [
+    make_strong_motion(**config["data"], region=name, random_state=args.seed + i)
+    for i, name in enumerate("ABC")
+]
+X = np.concatenate([d.X for d in regions])
+stations = np.concatenate([d.stations for d in regions])
+groups = np.concatenate([[d.region] * len(d.X) for d in regions])
+cv = list(LeaveOneGroupOut().split(X, stations, groups))
+scorer = HVSRAlignmentScorer(random_state=args.seed)
 
-    base = SpectrogramCVAEGenerator(random_state=args.seed, **model_params)
-    search = GridSearchCV(base, grid, scoring=scorer, cv=cv, refit=False)
-    search.fit(X, stations)
-    print("GridSearchCV over the held-out region (f0 alignment, mean over 3 folds):")
-    for params, mean, std in zip(
-        search.cv_results_["params"],
-        search.cv_results_["mean_test_score"],
-        search.cv_results_["std_test_score"],
-    ):
-        print(f"  {params}: {mean:.3f} +- {std:.3f}")
-    print(f"best: {search.best_params_} ({search.best_score_:.3f})")
+# %%
+# Search beta and latent_dim
+# --------------------------
+base = SpectrogramCVAEGenerator(random_state=args.seed, **model_params)
+search = GridSearchCV(base, grid, scoring=scorer, cv=cv, refit=False)
+search.fit(X, stations)
+print("GridSearchCV over the held-out region (f0 alignment, mean over 3 folds):")
+for params, mean, std in zip(
+    search.cv_results_["params"],
+    search.cv_results_["mean_test_score"],
+    search.cv_results_["std_test_score"],
+):
+    print(f"  {params}: {mean:.3f} +- {std:.3f}")
+print(f"best: {search.best_params_} ({search.best_score_:.3f})")
 
-    # The default is the CVAE as it ships (a fixed number of epochs); the
-    # tuned one adds early stopping and the best grid point.
-    default = SpectrogramCVAEGenerator(
-        random_state=args.seed, **(config["model"] if args.quick else {})
-    )
-    tuned = SpectrogramCVAEGenerator(
-        random_state=args.seed, **{**model_params, **search.best_params_}
-    )
-    held_out = [groups[test][0] for _, test in cv]
-    for name, model in (("default", default), ("tuned", tuned)):
-        scores = cross_val_score(model, X, stations, scoring=scorer, cv=cv)
-        cells = ", ".join(f"{region} {score:.3f}" for region, score in zip(held_out, scores))
-        print(f"{name:<8} held-out region: {cells}; mean {np.mean(scores):.3f}")
-
-
-if __name__ == "__main__":
-    main()
+# %%
+# Default vs tuned
+# ----------------
+# The default is the CVAE as it ships (a fixed number of epochs); the
+# tuned one adds early stopping and the best grid point.
+default = SpectrogramCVAEGenerator(
+    random_state=args.seed, **(config["model"] if args.quick else {})
+)
+tuned = SpectrogramCVAEGenerator(random_state=args.seed, **{**model_params, **search.best_params_})
+held_out = [groups[test][0] for _, test in cv]
+figure, ax = plt.subplots(figsize=(5, 3.5))
+for offset, (name, model) in zip((-0.2, 0.2), (("default", default), ("tuned", tuned))):
+    scores = cross_val_score(model, X, stations, scoring=scorer, cv=cv)
+    cells = ", ".join(f"{region} {score:.3f}" for region, score in zip(held_out, scores))
+    print(f"{name:<8} held-out region: {cells}; mean {np.mean(scores):.3f}")
+    ax.bar(np.arange(len(scores)) + offset, scores, width=0.4, label=name)
+ax.set_xticks(np.arange(len(held_out)), [f"held out {region}" for region in held_out])
+ax.set_ylabel("f0 alignment (greater is better)")
+ax.legend(frameon=False)

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from _testing import MINIMAL_TIMESNET
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -42,12 +43,8 @@ DATA = Path(__file__).parent / "data"
 FS = 100.0
 N_TIMES = 128
 TIMESNET = dict(
+    MINIMAL_TIMESNET,
     n_times=N_TIMES,
-    d_model=2,
-    d_ff=2,
-    e_layers=1,
-    top_k=1,
-    num_kernels=1,
     epochs=1,
     noise_epochs=0,
     batch_size=4,

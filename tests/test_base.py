@@ -5,7 +5,7 @@ import pickle
 
 import numpy as np
 import pytest
-from conftest import ResamplingGenerator
+from _testing import ResamplingGenerator
 from sklearn.base import clone
 
 from skgen._validation import check_parameter, check_records, check_stations

@@ -184,6 +184,7 @@ def test_sample_writes_mseed_sac_and_npz(models, tmp_path, capsys):
     assert list(stations) == ["XX.B01", "XX.B01"]
 
 
+@pytest.mark.slow
 def test_score_report_writes_metrics_json(models, folder, tmp_path, capsys):
     _, _, both = models
     data = [folder / "A.mseed", folder / "B.mseed"]
@@ -273,6 +274,7 @@ def test_debug_variable_shows_the_traceback(folder, timesnet_model, monkeypatch)
         )
 
 
+@pytest.mark.slow
 def test_python_dash_m_skgen(folder, timesnet_model, tmp_path):
     """The module entry point, in a fresh interpreter, outside the repository."""
     env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS="1")

@@ -10,6 +10,7 @@ from skgen.scoring import IM_METRICS, METRICS
 pytest.importorskip("matplotlib")
 
 
+@pytest.mark.slow
 def test_quick_demo_writes_report_metrics_and_figures(tmp_path, capsys):
     out = tmp_path / "demo"
     assert main(["demo", "--quick", "--out", str(out)]) == 0

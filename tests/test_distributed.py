@@ -128,6 +128,7 @@ def _assert_same(a, b):
         assert torch.equal(a[key], b[key]), key
 
 
+@pytest.mark.slow
 def test_ranks_end_with_identical_generators(ranks):
     _, (rank0, rank1), _ = ranks
     for name in ("exact", "noise", "cvae", "cli"):
@@ -141,6 +142,7 @@ def test_ranks_end_with_identical_generators(ranks):
     np.testing.assert_array_equal(rank0["noise"]["scale"], rank1["noise"]["scale"])
 
 
+@pytest.mark.slow
 def test_two_processes_equal_one_process(ranks, single):
     _, (rank0, _), _ = ranks
     assert len(rank0["exact"]["history"]["pretrain"]) == EXACT["epochs"]
@@ -157,18 +159,21 @@ def test_two_processes_equal_one_process(ranks, single):
             )
 
 
+@pytest.mark.slow
 def test_checkpoint_is_written_and_removed_by_rank_0(ranks):
     folder, (rank0, _), _ = ranks
     assert rank0["checkpoint_seen"]
     assert not (folder / "noise.ckpt").exists()
 
 
+@pytest.mark.slow
 def test_batch_size_must_divide_among_processes(ranks):
     _, (rank0, rank1), _ = ranks
     for rank in (rank0, rank1):
         assert "batch_size=3 is the global batch of 2 training processes" in rank["error"]
 
 
+@pytest.mark.slow
 def test_cli_fit_under_torchrun_writes_one_model(ranks):
     folder, (rank0, _), stdout = ranks
     # Rank 0 alone writes and reports, the model of the data-parallel fit.
@@ -221,6 +226,7 @@ def test_pickled_cuda_generator_loads_on_cpu_with_warning(single, monkeypatch):
     )
 
 
+@pytest.mark.slow
 def test_grid_search_on_a_dask_cluster_equals_n_jobs_1():
     distributed = pytest.importorskip("dask.distributed")
     from joblib import parallel_backend

@@ -1,24 +1,14 @@
 """scikit-learn's estimator checks, one test per check, so that the first
 failure does not hide the rest. The checks that cannot apply to a generator
-are listed with their reasons in ``conftest.EXPECTED_FAILED_CHECKS``."""
+are listed with their reasons in ``_testing.EXPECTED_FAILED_CHECKS``."""
 
-from conftest import EXPECTED_FAILED_CHECKS
+from _testing import EXPECTED_FAILED_CHECKS, MINIMAL_TIMESNET
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skgen import MixingSampler, SpectrogramCVAEGenerator, StochasticGenerator, TimesNetGenerator
 
 TINY = [
-    TimesNetGenerator(
-        n_times=None,
-        d_model=2,
-        d_ff=2,
-        e_layers=1,
-        top_k=1,
-        num_kernels=1,
-        epochs=1,
-        noise_epochs=1,
-        random_state=0,
-    ),
+    TimesNetGenerator(**MINIMAL_TIMESNET, n_times=None, epochs=1, noise_epochs=1, random_state=0),
     SpectrogramCVAEGenerator(
         n_times=None,
         n_fft=16,

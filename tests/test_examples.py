@@ -1,38 +1,15 @@
 """Every example runs in its quick form and prints what it promises."""
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 pytest.importorskip("matplotlib")
 
-REPO = Path(__file__).resolve().parents[1]
-EXAMPLES = REPO / "examples"
+pytestmark = pytest.mark.slow
+
 METRICS_HEADER = ["alignment", "f0_js", "f0_wasserstein", "log_hvsr", "pga_f0"]
 
 
-def run_example(name, tmp_path):
-    """Run ``examples/<name> --quick`` from an unrelated folder; return stdout."""
-    out = tmp_path / "out"
-    # One torch thread: the quick networks are too small to gain from more,
-    # and on a busy 2-core machine extra threads make them several times slower.
-    env = dict(os.environ, PYTHONPATH=str(REPO), MPLBACKEND="Agg", OMP_NUM_THREADS="1")
-    result = subprocess.run(
-        [sys.executable, str(EXAMPLES / name), "--quick", "--out", str(out)],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout, out
-
-
-def test_quickstart(tmp_path):
+def test_quickstart(tmp_path, run_example):
     stdout, out = run_example("quickstart.py", tmp_path)
     assert "data: X (18, 3, 2000), 3 stations" in stdout
     assert "generated for station A00: (5, 3, 2000)" in stdout
@@ -40,7 +17,7 @@ def test_quickstart(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["f0.png", "hvsr.png", "waveforms.png"]
 
 
-def test_read_real_files(tmp_path):
+def test_read_real_files(tmp_path, run_example):
     stdout, out = run_example("read_real_files.py", tmp_path)
     lines = stdout.splitlines()
     assert "X (1, 3, 6000) in m/s^2, stations ['CE.68150']" in lines[0]
@@ -55,7 +32,7 @@ def test_read_real_files(tmp_path):
     assert (out / "CE.68150.100Hz.mseed").is_file() and (out / "CE.68150.png").is_file()
 
 
-def test_real_records(tmp_path):
+def test_real_records(tmp_path, run_example):
     stdout, out = run_example("real_records.py", tmp_path)
     lines = stdout.splitlines()
     assert "X (4, 3, 4000) in m/s^2, 4 stations" in lines[0]
@@ -73,7 +50,7 @@ def test_real_records(tmp_path):
     assert (out / "real-records.png").is_file()
 
 
-def test_cross_region_selection(tmp_path):
+def test_cross_region_selection(tmp_path, run_example):
     stdout, out = run_example("cross_region_selection.py", tmp_path)
     header = next(line for line in stdout.splitlines() if line.startswith("model"))
     assert header.split()[2:] == METRICS_HEADER
@@ -85,7 +62,7 @@ def test_cross_region_selection(tmp_path):
     assert len(list(out.glob("*-A-to-B-f0-confusion.png"))) == 2
 
 
-def test_paper_config_gpu(tmp_path):
+def test_paper_config_gpu(tmp_path, run_example):
     stdout, out = run_example("paper_config_gpu.py", tmp_path)
     assert "d_model 8, n_times 1024, 1 + 1 epochs" in stdout
     for row in ("skgen sampling", "published sampling", "real-vs-real"):
@@ -95,7 +72,7 @@ def test_paper_config_gpu(tmp_path):
     assert not (out / "training.ckpt").exists()
 
 
-def test_scenario(tmp_path):
+def test_scenario(tmp_path, run_example):
     stdout, out = run_example("scenario.py", tmp_path)
     assert stdout.count("station A00 M") == 3
     line = next(line for line in stdout.splitlines() if line.startswith("held-out ln PSA"))

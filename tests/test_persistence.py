@@ -9,6 +9,7 @@ import joblib
 import numpy as np
 import pytest
 import torch
+from _testing import TINY_TIMESNET
 
 import skgen._persistence as persistence
 from skgen._cvae import SpectrogramCVAEGenerator
@@ -20,12 +21,8 @@ DATA = os.path.join(os.path.dirname(__file__), "data")
 
 N_TIMES = 128
 TIMESNET = dict(
+    TINY_TIMESNET,
     n_times=N_TIMES,
-    d_model=4,
-    d_ff=6,
-    e_layers=2,
-    top_k=2,
-    num_kernels=2,
     epochs=1,
     noise_epochs=1,
     batch_size=4,

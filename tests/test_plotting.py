@@ -6,7 +6,7 @@ import pytest
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
-from conftest import ResamplingGenerator  # noqa: E402
+from _testing import ResamplingGenerator  # noqa: E402
 
 from skgen import plotting  # noqa: E402
 from skgen.datasets import make_strong_motion  # noqa: E402

@@ -14,8 +14,10 @@ import pytest
 from skgen._timesnet import TimesNetGenerator
 from skgen.datasets import make_strong_motion
 from skgen.sampling import MixingSampler
-from skgen.scoring._novelty import max_cross_correlation
+from skgen.scoring import max_cross_correlation
 from skgen.signal import hvsr, peak_frequency, pga
+
+pytestmark = pytest.mark.slow
 
 N_TIMES = 3000
 N_GENERATED = 16

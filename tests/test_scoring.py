@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import ResamplingGenerator
+from _testing import ResamplingGenerator
 from scipy import signal
 from scipy.stats import energy_distance as scipy_energy_distance
 from sklearn.base import clone
@@ -516,6 +516,7 @@ def test_cross_validate_across_regions(regions):
     assert np.all(result["test_score"] > 0.7)
 
 
+@pytest.mark.slow
 def test_grid_search_with_two_scorers_in_parallel(regions):
     X, stations, groups = regions
     search = GridSearchCV(

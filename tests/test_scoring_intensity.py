@@ -7,7 +7,7 @@ import pickle
 
 import numpy as np
 import pytest
-from conftest import ResamplingGenerator
+from _testing import ResamplingGenerator
 from scipy import stats
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, LeaveOneGroupOut, cross_validate

@@ -8,6 +8,7 @@ import joblib
 import numpy as np
 import pytest
 import torch
+from _testing import TINY_TIMESNET
 from sklearn.base import clone
 
 from skgen._mixing import draw_mixtures, shift
@@ -19,12 +20,8 @@ from skgen.sampling import MixingSampler
 
 N_TIMES = 64
 TINY = dict(
+    TINY_TIMESNET,
     n_times=N_TIMES,
-    d_model=4,
-    d_ff=6,
-    e_layers=2,
-    top_k=2,
-    num_kernels=2,
     epochs=2,
     noise_epochs=1,
     batch_size=4,
@@ -194,6 +191,7 @@ def test_shapes_dtypes_and_bank(fitted):
     )
 
 
+@pytest.mark.slow
 def test_training_learns_to_reconstruct():
     X, stations = _records(per_station=6)
     gen = TimesNetGenerator(**{**TINY, "epochs": 25, "lr": 1e-2, "d_model": 8}, random_state=0).fit(

@@ -4,10 +4,11 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from test_examples import run_example
+
+pytestmark = pytest.mark.slow
 
 
-def test_tune_cvae(tmp_path):
+def test_tune_cvae(tmp_path, run_example):
     stdout, _ = run_example("tune_cvae.py", tmp_path)
     assert "GridSearchCV over the held-out region" in stdout
     assert stdout.count("  {'beta'") == 4  # the 2 x 2 grid
