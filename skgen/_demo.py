@@ -19,7 +19,6 @@ from ._cvae import SpectrogramCVAEGenerator
 from ._html_report import agg_pyplot, format_number, save_figures, write_report
 from ._stochastic import StochasticGenerator
 from ._timesnet import TimesNetGenerator
-from ._torch_utils import resolve_precision
 from .datasets import make_strong_motion
 from .scoring import (
     METRICS,
@@ -49,13 +48,6 @@ _QUICK = dict(
 )
 
 
-# TimesNet-Gen's default 60 epochs fit the full demo's budget with bfloat16
-# training (precision="auto" on CPUs that compute it natively). A float32
-# epoch is about 2.5x slower (docs/method.rst, "Training precision"), so on
-# other CPUs the full demo trains this many instead.
-_FLOAT32_EPOCHS = 30
-
-
 # The training-free reference (docs/method.rst, "Does the network earn its
 # place?"): scored and compared like the networks; its figures are left out
 # to keep the demo's time.
@@ -74,10 +66,6 @@ def _models(random_state, overrides):
     }
     for name, model in models.items():
         model.set_params(**overrides.get(name, {}))
-    timesnet = models["TimesNet-Gen"]
-    float32 = resolve_precision(timesnet.precision, timesnet.device) == "float32"
-    if float32 and "epochs" not in overrides.get("TimesNet-Gen", {}):
-        timesnet.set_params(epochs=min(timesnet.epochs, _FLOAT32_EPOCHS))
     return models
 
 
@@ -260,12 +248,6 @@ def run_demo(out="skgen-demo", quick=False, random_state=0):
 
     os.makedirs(out, exist_ok=True)
     models = _models(random_state, config["overrides"])
-    if models["TimesNet-Gen"].epochs != TimesNetGenerator().epochs and not quick:
-        print(
-            f"TimesNet-Gen trains in float32 on this CPU (no native bfloat16): "
-            f"{models['TimesNet-Gen'].epochs} epochs instead of the default "
-            f"{TimesNetGenerator().epochs}, to keep the demo within 5 minutes."
-        )
     fit_seconds = {}
     for name, model in models.items():
         print(f"\n== fitting {name}")

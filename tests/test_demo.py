@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from skgen import TimesNetGenerator
 from skgen.cli import main
 from skgen.scoring import IM_METRICS, METRICS
 
@@ -58,17 +59,14 @@ def test_quick_demo_writes_report_metrics_and_figures(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    ("precision", "overrides", "epochs"),
+    ("overrides", "epochs"),
     [
-        ("bfloat16", {}, 60),
-        ("float32", {}, 30),
-        ("float32", {"TimesNet-Gen": {"epochs": 2}}, 2),
+        ({}, TimesNetGenerator().epochs),
+        ({"TimesNet-Gen": {"precision": "float32"}}, TimesNetGenerator().epochs),
+        ({"TimesNet-Gen": {"epochs": 2}}, 2),
     ],
 )
-def test_full_demo_trains_fewer_epochs_without_native_bfloat16(
-    monkeypatch, precision, overrides, epochs
-):
+def test_full_demo_trains_the_default_epochs_in_either_precision(overrides, epochs):
     import skgen._demo as demo
 
-    monkeypatch.setattr(demo, "resolve_precision", lambda value, device: precision)
     assert demo._models(0, overrides)["TimesNet-Gen"].epochs == epochs
