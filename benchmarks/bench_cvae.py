@@ -28,9 +28,9 @@ import numpy as np
 import torch
 from sklearn.base import clone
 
-from skgen._cvae import SpectrogramCVAEGenerator
-from skgen._torch_utils import cpu_has_native_bfloat16
+from skgen import SpectrogramCVAEGenerator
 from skgen.datasets import make_strong_motion
+from skgen.nn import cpu_has_native_bfloat16
 from skgen.nn.griffin_lim import griffin_lim, spectral_convergence, stft
 
 # Griffin-Lim iteration counts of the convergence table.

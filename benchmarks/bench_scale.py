@@ -33,8 +33,8 @@ import numpy as np
 import torch
 
 from skgen import MixingSampler, TimesNetGenerator
-from skgen._torch_utils import cpu_has_native_bfloat16
 from skgen.datasets import make_strong_motion
+from skgen.nn import cpu_has_native_bfloat16
 from skgen.signal import hvsr, peak_frequency, pga
 
 FS = 100.0

@@ -28,10 +28,15 @@ import time
 import numpy as np
 import torch
 
-from skgen._timesnet import TimesNetGenerator
-from skgen._torch_utils import cpu_has_native_bfloat16, resolve_precision, torch_seed
+from skgen import TimesNetGenerator
 from skgen.datasets import make_strong_motion
-from skgen.nn._training import EarlyStopping, train_epochs
+from skgen.nn import (
+    EarlyStopping,
+    cpu_has_native_bfloat16,
+    resolve_precision,
+    torch_seed,
+    train_epochs,
+)
 from skgen.nn.losses import stft_log_magnitude_loss
 from skgen.nn.timesnet import Inception, TimesNet, normalize
 from skgen.sampling import MixingSampler
