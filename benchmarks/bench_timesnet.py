@@ -12,9 +12,11 @@
    median PGA ratio (reconstruction / input) within 0.9-1.1, for several
    training configurations (learning rate, batch, loss), against the 3-minute
    budget; the clock stops while the reconstructions are measured.
+6. Epoch cost of batches of 4 vs 8 (``--batch-cost``), float32.
 
 Usage: ``python benchmarks/bench_timesnet.py [--batch 1] [--threads N]
-[--quality [--quality-epochs 40] [--configs default ...]]``.
+[--quality [--quality-epochs 40] [--configs default ...] [--seed 0]
+[--demo-data]] [--batch-cost]``.
 Prints the machine load too: on a shared machine the absolute times move,
 the ratios less so.
 """
@@ -55,6 +57,9 @@ QUALITY_CONFIGS = {
     "batch 4": dict(lr=2e-3, batch_size=4, spectral_loss=0.0),
     "stft 0.1": dict(lr=2e-3, batch_size=8, spectral_loss=0.1),
     "stft 1": dict(lr=2e-3, batch_size=8, spectral_loss=1.0),
+    "fp32 lr 6e-3 35": dict(lr=6e-3, batch_size=8, spectral_loss=0.0, epochs=35),
+    "fp32 lr 8e-3 35": dict(lr=8e-3, batch_size=8, spectral_loss=0.0, epochs=35),
+    "fp32 lr 4e-3 b4 35": dict(lr=4e-3, batch_size=4, spectral_loss=0.0, epochs=35),
     "bf16": dict(lr=2e-3, batch_size=8, spectral_loss=0.0, bf16=True),
     "bf16 lr 4e-3": dict(lr=4e-3, batch_size=8, spectral_loss=0.0, bf16=True),
     "bf16 lr 4e-3 stft 0.1": dict(lr=4e-3, batch_size=8, spectral_loss=0.1, bf16=True),
@@ -162,11 +167,54 @@ def bench_generator(n_records, n_samples):
         )
 
 
-def time_to_quality(name, config, X, epochs):
-    """Train the default network on ``X`` and print when the target is met."""
+def batch_cost(n_records=16, repeats=3):
+    """Print the cost of a float32 epoch in batches of 4 vs 8, alternated in one process."""
+    data = make_strong_motion(n_stations=4, records_per_station=n_records // 4, random_state=0)
+    X_norm, _, _ = normalize(torch.from_numpy(data.X))
+    generator = TimesNetGenerator()
+    with torch_seed(0):
+        module = TimesNet(
+            *X_norm.shape[1:],
+            generator.d_model,
+            generator.d_ff,
+            generator.e_layers,
+            generator.top_k,
+            generator.num_kernels,
+            generator.dropout,
+        )
+
+    def batch_loss(indices):
+        x = X_norm[indices]
+        return torch.mean((module.head(module.encode(x)) - x) ** 2)
+
+    seconds = {4: [], 8: []}
+    for repeat in range(repeats):
+        for batch_size in (8, 4):
+            start = time.perf_counter()
+            train_epochs(
+                module,
+                batch_loss,
+                len(X_norm),
+                epochs=1,
+                lr=1e-4,
+                weight_decay=0.0,
+                batch_size=batch_size,
+                seed=repeat,
+            )
+            seconds[batch_size].append(time.perf_counter() - start)
+    print(
+        f"Float32 epoch of {len(X_norm)} records, batches of 4 vs 8 ({repeats} alternated "
+        f"epochs each): median {np.median(seconds[4]) / np.median(seconds[8]):.2f}x, "
+        f"fastest {min(seconds[4]) / min(seconds[8]):.2f}x"
+    )
+
+
+def time_to_quality(name, config, X, epochs, seed=0):
+    """Train the default network on ``X`` (initial weights and shuffling from
+    ``seed``) and print when the target is met."""
     generator = TimesNetGenerator()
     n_channels, n_times = X.shape[1:]
-    with torch_seed(0):
+    with torch_seed(seed):
         module = TimesNet(
             n_channels,
             n_times,
@@ -211,7 +259,7 @@ def time_to_quality(name, config, X, epochs):
         return nmse
 
     hook = EarlyStopping(measure, n_iter_no_change=epochs + 1, tol=0.0)
-    with torch_seed(0):
+    with torch_seed(seed):
         train_epochs(
             module,
             batch_loss,
@@ -220,7 +268,7 @@ def time_to_quality(name, config, X, epochs):
             lr=config["lr"],
             weight_decay=generator.weight_decay,
             batch_size=config["batch_size"],
-            seed=0,
+            seed=seed,
             early_stopping=hook,
         )
     last = rows[-1]
@@ -252,6 +300,13 @@ def main():
         "--quality-epochs", type=int, default=None, help="default: the config's, else 40"
     )
     parser.add_argument("--configs", nargs="+", default=list(QUALITY_CONFIGS))
+    parser.add_argument("--batch-cost", action="store_true", help="epoch cost of batch 4 vs 8 only")
+    parser.add_argument("--seed", type=int, default=0, help="time to quality: weights, shuffling")
+    parser.add_argument(
+        "--demo-data",
+        action="store_true",
+        help="time to quality on the full demo's training records instead",
+    )
     args = parser.parse_args()
     if args.threads is not None:
         torch.set_num_threads(args.threads)
@@ -261,16 +316,24 @@ def main():
         f"{cpu_has_native_bfloat16()} (precision='auto' trains in "
         f"{resolve_precision('auto', 'cpu')})"
     )
+    if args.batch_cost:
+        batch_cost()
+        return
     if args.quality:
-        data = make_strong_motion(n_stations=10, records_per_station=10, random_state=0)
+        data = (
+            make_strong_motion(n_stations=8, records_per_station=16, region="A", random_state=0)
+            if args.demo_data
+            else make_strong_motion(n_stations=10, records_per_station=10, random_state=0)
+        )
         print(
-            f"Time to quality: {len(data.X)} records of 3 x 6000, target NMSE <= "
+            f"Time to quality (seed {args.seed}): {len(data.X)} records of 3 x 6000, target "
+            f"NMSE <= "
             f"{TARGET_NMSE} and median PGA ratio in {TARGET_PGA}, budget {BUDGET_SECONDS:.0f} s"
         )
         for name in args.configs:
             config = QUALITY_CONFIGS[name]
             epochs = args.quality_epochs or config.get("epochs", 40)
-            time_to_quality(name, config, data.X, epochs)
+            time_to_quality(name, config, data.X, epochs, args.seed)
         return
     bench_inception(args.batch, args.repeats)
     bench_generator(args.records, args.samples)

@@ -62,16 +62,18 @@ class TimesNetGenerator(MixingGenerator):
         Convolutions averaged in each Inception block (kernels 1, 3, ...).
     dropout : float, default=0.0
         Dropout after the embedding during training.
-    epochs : int, default=60
+    epochs : int, default=35
         Pre-training epochs (reconstruction MSE on normalised records).
     lr : float, default=4e-3
         Pre-training learning rate (AdamW, cosine schedule, clip 1.0). The
         paper's 3e-4 with batches of 32 (``paper_config``) suits its 50 GPU
         epochs; with CPU epochs on a small archive, smaller batches and a
-        larger rate give the optimiser enough steps. With bfloat16 training
-        (``precision``), 60 epochs at 4e-3 take 100 records of 6000 samples
-        to a normalised reconstruction error below 0.01 with their peaks
-        within 10 % in about 2 minutes on 2 cores (docs/method.rst).
+        larger rate give the optimiser enough steps. In float32 (CPUs
+        without native bfloat16), batches of 4 at 4e-3 take 100 records of
+        6000 samples to a normalised reconstruction error below 0.01 with
+        their peaks within 10 % by epoch 18 of 35 (2 seeds); the 35 + 4
+        epochs take about 2.8 minutes on 2 idle cores (docs/method.rst,
+        "Training length, loss and precision").
     spectral_loss : float, default=0.0
         Weight of a multi-resolution STFT log-magnitude term added to the
         reconstruction MSE (:func:`skgen.nn.losses.stft_log_magnitude_loss`),
@@ -105,7 +107,7 @@ class TimesNetGenerator(MixingGenerator):
         Latent noise of the noise-injection phase, ``z + eps * s *
         noise_scale`` with ``s`` the encoder feature scale
         (``encoder_scale_``).
-    batch_size : int, default=8
+    batch_size : int, default=4
         Records per optimisation step and per encoding batch (the paper: 32).
     weight_decay : float, default=1e-4
         AdamW weight decay.
@@ -220,7 +222,7 @@ class TimesNetGenerator(MixingGenerator):
         top_k=2,
         num_kernels=3,
         dropout=0.0,
-        epochs=60,
+        epochs=35,
         lr=4e-3,
         spectral_loss=0.0,
         precision="auto",
@@ -231,7 +233,7 @@ class TimesNetGenerator(MixingGenerator):
         noise_epochs=4,
         noise_lr=1e-4,
         noise_scale=0.1,
-        batch_size=8,
+        batch_size=4,
         weight_decay=1e-4,
         sampler=None,
         memory=None,

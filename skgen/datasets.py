@@ -117,33 +117,6 @@ REGIONS = {
         "magnitude_range": (5.0, 6.5),
         "distance_range": (60.0, 200.0),
     },
-    "basin": {
-        "description": (
-            "Active crust as region A, recorded in a sedimentary basin, with "
-            "wave physics: S waves polarised by a double-couple radiation "
-            "pattern and the back-azimuth, P waves on the vertical and the "
-            "radial before the S waves, and dispersed Rayleigh and Love waves "
-            "of the basin (slow at low frequency) after them."
-        ),
-        "stress_drop": 70.0,
-        "kappa": 0.04,
-        "q0": 180.0,
-        "eta": 0.45,
-        "beta": 3.5,
-        "alpha": 6.0,
-        "density": 2.8,
-        "spreading_hinges": (1.0, 40.0),
-        "spreading_exponents": (-1.0, -0.5),
-        "duration_distances": (0.0, 7.0, 45.0, 125.0, 175.0, 270.0),
-        "duration_values": (0.0, 2.4, 8.4, 10.9, 17.4, 34.2),
-        "magnitude_range": (4.0, 6.5),
-        "distance_range": (10.0, 100.0),
-        "wave_physics": True,
-        "basin_frequency_range": (0.2, 0.6),
-        "basin_velocity_range": (1.5, 2.5),
-        "surface_wave_velocity": 3.0,
-        "surface_wave_ratio": 1.5,
-    },
 }
 """Source and path presets of :func:`make_strong_motion`, by region name.
 
@@ -176,6 +149,24 @@ A wave-physics preset (``"basin"``) also has
 
 Add a preset by inserting a new key with the same fields.
 """
+
+# The basin preset: region A's source and path, recorded with wave physics.
+REGIONS["basin"] = {
+    **{key: value for key, value in REGIONS["A"].items() if key != "description"},
+    "description": (
+        "Active crust as region A, recorded in a sedimentary basin, with "
+        "wave physics: S waves polarised by a double-couple radiation "
+        "pattern and the back-azimuth, P waves on the vertical and the "
+        "radial before the S waves, and dispersed Rayleigh and Love waves "
+        "of the basin (slow at low frequency) after them."
+    ),
+    "wave_physics": True,
+    "basin_frequency_range": (0.2, 0.6),
+    "basin_velocity_range": (1.5, 2.5),
+    "surface_wave_velocity": 3.0,
+    "surface_wave_ratio": 1.5,
+}
+
 
 SITE_RANGES = {
     "f0": (1.5, 15.0),

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from skgen import TimesNetGenerator
 from skgen.cli import main
 from skgen.scoring import IM_METRICS, METRICS
 
@@ -16,11 +17,13 @@ def test_quick_demo_writes_report_metrics_and_figures(tmp_path, capsys):
     assert main(["demo", "--quick", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "TimesNet-Gen" in printed and "Spectrogram CVAE" in printed
+    assert "Stochastic (reference)" in printed
     assert "real-vs-real" in printed
 
     metrics = json.loads((out / "metrics.json").read_text())
-    assert set(metrics) == {"TimesNet-Gen", "Spectrogram CVAE", "comparison"}
-    for name in ("TimesNet-Gen", "Spectrogram CVAE"):
+    names = ("TimesNet-Gen", "Spectrogram CVAE", "Stochastic (reference)")
+    assert set(metrics) == {*names, "comparison"}
+    for name in names:
         result = metrics[name]
         assert set(result["metrics"]) == set(METRICS) == set(result["ceiling"])
         # 4 stations of region A (trained) and 4 of region B (add_stations).
@@ -35,8 +38,8 @@ def test_quick_demo_writes_report_metrics_and_figures(tmp_path, capsys):
         assert result["gmm"]["gmm"] == "BSSA14" and result["gmm"]["n_records"] == 2 * 5
         assert 0 <= result["gmm"]["gmm_acceptance"] <= 1
     comparison = metrics["comparison"]
-    assert set(comparison["models"]) == {"TimesNet-Gen", "Spectrogram CVAE"}
-    assert set(comparison["p_values"]) == {"TimesNet-Gen vs Spectrogram CVAE"}
+    assert set(comparison["models"]) == set(names)
+    assert "TimesNet-Gen vs Stochastic (reference)" in comparison["p_values"]
     for by_metric in comparison["models"].values():
         assert set(by_metric) == {"alignment", "psa", "duration", "novelty", "c2st"}
 
@@ -44,8 +47,9 @@ def test_quick_demo_writes_report_metrics_and_figures(tmp_path, capsys):
     figures = sorted(p.name for p in out.glob("*.png"))
     # per model: f0 confusion, response spectra, durations, novelty, the
     # GOF heat map, PSA against the GMM, the residual correlation, and 4
-    # figures for one station of each of the 2 regions
+    # figures for one station of each of the 2 regions; none of the reference
     assert len(figures) == 2 * (7 + 4 * 2)
+    assert not any(name.startswith("Stochastic") for name in figures)
     assert "TimesNet-Gen-gof-bands.png" in figures and "TimesNet-Gen-gmm-psa.png" in figures
     assert html.count("data:image/png;base64,") == len(figures)
     assert "<table>" in html and "alignment ceiling" in html
@@ -55,17 +59,14 @@ def test_quick_demo_writes_report_metrics_and_figures(tmp_path, capsys):
 
 
 @pytest.mark.parametrize(
-    ("precision", "overrides", "epochs"),
+    ("overrides", "epochs"),
     [
-        ("bfloat16", {}, 60),
-        ("float32", {}, 30),
-        ("float32", {"TimesNet-Gen": {"epochs": 2}}, 2),
+        ({}, TimesNetGenerator().epochs),
+        ({"TimesNet-Gen": {"precision": "float32"}}, TimesNetGenerator().epochs),
+        ({"TimesNet-Gen": {"epochs": 2}}, 2),
     ],
 )
-def test_full_demo_trains_fewer_epochs_without_native_bfloat16(
-    monkeypatch, precision, overrides, epochs
-):
+def test_full_demo_trains_the_default_epochs_in_either_precision(overrides, epochs):
     import skgen._demo as demo
 
-    monkeypatch.setattr(demo, "resolve_precision", lambda value, device: precision)
     assert demo._models(0, overrides)["TimesNet-Gen"].epochs == epochs

@@ -160,3 +160,19 @@ def test_early_stopping_resumes_from_checkpoint(tmp_path):
     assert resumed[1] == reference[1] and resumed[2] == reference[2]
     for p, q in zip(resumed[0].parameters(), reference[0].parameters()):
         assert torch.equal(p, q)
+
+
+@pytest.mark.parametrize("name", ["epochs", "lr", "noise_epochs", "batch_size"])
+def test_documented_training_defaults_are_the_constructors(name):
+    import inspect
+    import re
+
+    from skgen import TimesNetGenerator
+
+    documented = re.search(
+        rf"^    {name} : \w+, default=(\S+)$", TimesNetGenerator.__doc__, re.MULTILINE
+    )
+    assert documented is not None, f"{name} has no documented default"
+    default = inspect.signature(TimesNetGenerator).parameters[name].default
+    assert float(documented.group(1)) == default
+    assert getattr(TimesNetGenerator(), name) == default
