@@ -17,6 +17,9 @@ from skgen.scoring import (
     GroundMotionModelScorer,
     afshari_stewart_duration,
     baker_jayaram_correlation,
+    compare,
+    get_scorer,
+    get_scorer_class,
     gmm_spectrum,
 )
 from skgen.signal import G
@@ -194,7 +197,7 @@ def test_scorer_metrics_seeded_and_callable(data):
     for metric in GMM_METRICS:
         scorer = GroundMotionModelScorer(metric=metric, vs30=400.0, random_state=3)
         score = scorer(oracle, data.X, data.stations, **kwargs)
-        assert score == scorer.report(oracle, data.X, data.stations, **kwargs).metrics[metric]
+        assert score == scorer.report(oracle, data.X, data.stations, **kwargs).summary()[metric]
     summary = scorer.report(oracle, data.X, data.stations, **kwargs).summary()
     assert summary["gmm"] == "BSSA14" and summary["n_records"] == 8
     assert clone(scorer).get_params() == scorer.get_params()
@@ -249,3 +252,25 @@ def test_gmm_plots_draw_what_the_report_measured(data):
         report.baker_jayaram,
     )
     plt.close(fig)
+
+
+def test_get_scorer_resolves_the_gmm_metrics_and_passes_scenarios(data):
+    oracle = ScenarioOracle(data.X, data.magnitude, data.distance, scale=1.3)
+    kwargs = {"magnitude": data.magnitude, "distance": data.distance}
+    for name in GMM_METRICS:
+        assert get_scorer_class(name) is GroundMotionModelScorer
+    scorer = get_scorer("gmm_median", vs30=400.0, random_state=0)
+    report = scorer.report(oracle, data.X, data.stations, **kwargs)
+    # Every residual is the real one plus ln 1.3 (the oracle), so the metric
+    # is minus the RMS over periods of the shifted real bias.
+    bias = report.real_residuals.mean(axis=0) + math.log(1.3)
+    expected = -math.sqrt(np.mean(bias**2))
+    assert scorer(oracle, data.X, data.stations, **kwargs) == pytest.approx(expected, rel=1e-5)
+    with pytest.raises(TypeError, match=r"no argument\(s\) 'vs30'.*magnitude, distance"):
+        scorer(oracle, data.X, data.stations, vs30=400.0, **kwargs)
+
+
+def test_compare_without_scenarios_names_them(data):
+    oracle = ScenarioOracle(data.X, data.magnitude, data.distance)
+    with pytest.raises(ValueError, match=r"magnitude=\.\.\., distance=\.\.\.\); compare\(\)"):
+        compare({"oracle": oracle}, data.X, data.stations, scoring="gmm_acceptance", n_repeats=1)

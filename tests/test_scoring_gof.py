@@ -14,6 +14,9 @@ from skgen.scoring import (
     GoodnessOfFitScorer,
     anderson_gof,
     anderson_score,
+    compare,
+    get_scorer,
+    get_scorer_class,
     gof_class,
 )
 
@@ -210,3 +213,45 @@ def test_plot_gof_bands_shows_the_report_table(data, fitted):
     np.testing.assert_allclose(image[column("pga")], table["pga"])
     np.testing.assert_allclose(image[-1], table["total"])
     plt.close(fig)
+
+
+def test_get_scorer_resolves_gof_to_this_scorer():
+    assert get_scorer_class("gof") is GoodnessOfFitScorer
+    scorer = get_scorer("gof", bands=[(1.0, 5.0)], random_state=2)
+    assert isinstance(scorer, GoodnessOfFitScorer)
+    assert (scorer.metric, scorer.bands, scorer.random_state) == ("gof", [(1.0, 5.0)], 2)
+    with pytest.raises(ValueError, match="metric must be one of 'gof'; got 'psa'"):
+        GoodnessOfFitScorer(metric="psa")(object(), None, None)
+
+
+def test_report_metrics_and_regions_follow_the_base(data, fitted):
+    scorer = GoodnessOfFitScorer(bands=[(1.0, 5.0)], random_state=0)
+    regions = np.where(data.stations == data.stations[0], "north", "south")
+    report = scorer.report(fitted, data.X, data.stations, regions=regions)
+    assert report.metrics == {"gof": scorer(fitted, data.X, data.stations)}
+    assert report.regions == {data.stations[0]: "north", data.stations[-1]: "south"}
+    with pytest.raises(ValueError, match="several regions"):
+        scorer.report(fitted, data.X, data.stations, regions=np.arange(len(data.X)))
+
+
+def test_compare_scores_gof_per_station_with_each_repeat_seed(data, fitted):
+    wrong = clone(fitted).set_params(scale=5.0).fit(data.X, data.stations)
+    result = compare(
+        {"replay": fitted, "scaled": wrong},
+        data.X,
+        data.stations,
+        scoring="gof",
+        n_repeats=2,
+        random_state=0,
+    )
+    assert result.metrics == ["gof"]
+    for model, estimator in (("replay", fitted), ("scaled", wrong)):
+        for repeat, seed in enumerate(result.settings["seeds"]):
+            expected = GoodnessOfFitScorer(random_state=seed)(estimator, data.X, data.stations)
+            assert result.scores[model]["gof"][repeat] == pytest.approx(expected, abs=1e-9)
+        assert result.station_scores[model]["gof"].shape == (2, 2)
+        assert np.allclose(
+            result.station_scores[model]["gof"].mean(axis=1), result.scores[model]["gof"]
+        )
+    assert np.all(result.scores["scaled"]["gof"] < result.scores["replay"]["gof"])
+    assert "over 2 stations" in result.tests["gof"]

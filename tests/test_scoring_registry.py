@@ -57,7 +57,9 @@ def registry():
 
 
 def test_every_metric_name_resolves_to_its_scorer():
-    assert get_scorer_names() == [*METRICS, *IM_METRICS]
+    names = get_scorer_names()
+    assert len(names) == len(set(names))
+    assert [n for n in names if n in {*METRICS, *IM_METRICS}] == [*METRICS, *IM_METRICS]
     for name in METRICS:
         assert get_scorer_class(name) is HVSRAlignmentScorer
     for name in IM_METRICS:
@@ -72,14 +74,14 @@ def test_every_metric_name_resolves_to_its_scorer():
 
 def test_unknown_names_and_parameters_are_refused():
     with pytest.raises(
-        ValueError, match=r"metric must be one of 'alignment', .*'spread'.*got 'r2'"
+        ValueError, match=r"metric must be one of .*'alignment', .*'spread'.*got 'r2'"
     ):
         get_scorer("r2")
     with pytest.raises(ValueError, match="metric must be one of"):
         get_scorer_class(None)
     with pytest.raises(ValueError, match="HVSRAlignmentScorer has no parameter.*'periods'"):
         get_scorer("alignment", periods=[0.1])
-    with pytest.raises(ValueError, match=r"scoring must name metrics of alignment, .*, spread"):
+    with pytest.raises(ValueError, match=r"scoring must name metrics of .*alignment, .*, spread"):
         compare({"a": PoolGenerator()}, np.zeros((2, 3, 100)), ["s", "s"], scoring=["psa", "r2"])
 
 

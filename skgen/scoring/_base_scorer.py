@@ -5,8 +5,10 @@ records (:mod:`._protocol`), generates from the pool and compares. This base
 owns ``__call__``, ``report``, the checks of the parameters every scorer
 has (``metric``, ``reference_split``, ``n_samples``, ``fs``) and the run of
 the protocol; a subclass declares its metric names in ``_metrics`` and
-implements ``_check_settings``, ``_scores`` and ``_report``. See
-docs/scoring.rst, "Writing a scorer".
+implements ``_check_settings``, ``_scores`` and ``_report``; a scorer that
+needs per-record metadata (magnitude, distance) names the keyword arguments
+in ``_scenario_arguments``, which ``__call__`` and ``report`` pass through.
+See docs/scoring.rst, "Writing a scorer".
 """
 
 from sklearn.base import BaseEstimator
@@ -43,8 +45,11 @@ class BaseStationScorer(BaseEstimator):
 
     #: The metric names this scorer computes, in report order.
     _metrics = ()
+    #: Per-record keyword arguments ``__call__`` and ``report`` accept and
+    #: pass to ``_scores`` and ``_report``, e.g. ``("magnitude", "distance")``.
+    _scenario_arguments = ()
 
-    def __call__(self, estimator, X, stations):
+    def __call__(self, estimator, X, stations, **scenario):
         """Score ``estimator`` on the stations of ``X``; greater is better.
 
         Parameters
@@ -57,6 +62,10 @@ class BaseStationScorer(BaseEstimator):
             Real records in m/s^2, channels E, N, U.
         stations : array-like of shape (n_records,)
             Station label of each record.
+        **scenario : array-like of shape (n_records,)
+            Per-record arguments of scorers that list them in
+            ``_scenario_arguments`` (:class:`GroundMotionModelScorer`:
+            ``magnitude=``, ``distance=``).
 
         Returns
         -------
@@ -69,12 +78,14 @@ class BaseStationScorer(BaseEstimator):
             with fewer than 2 records when ``reference_split`` is set, or a
             scorer-specific condition (see the subclass).
         TypeError
-            ``estimator`` is not a station generator.
+            ``estimator`` is not a station generator, or a keyword argument
+            the scorer does not take.
         """
-        scores, _ = self._scores(estimator, X, stations, (self.metric,))
+        self._check_scenario_arguments(scenario)
+        scores, _ = self._scores(estimator, X, stations, (self.metric,), **scenario)
         return scores[self.metric]
 
-    def report(self, estimator, X, stations, regions=None):
+    def report(self, estimator, X, stations, regions=None, **scenario):
         """Every metric with its real-vs-real ceiling, per station.
 
         Parameters
@@ -85,6 +96,8 @@ class BaseStationScorer(BaseEstimator):
         regions : array-like of shape (n_records,) or None, default=None
             Region of each record (one per station), a column of the
             report's table; ``None`` puts every station in region ``"all"``.
+        **scenario : array-like of shape (n_records,)
+            As for calling the scorer.
 
         Returns
         -------
@@ -98,7 +111,8 @@ class BaseStationScorer(BaseEstimator):
             As for calling the scorer; a station whose records lie in more
             than one region.
         """
-        return self._report(estimator, X, stations, regions)
+        self._check_scenario_arguments(scenario)
+        return self._report(estimator, X, stations, regions, **scenario)
 
     # -- for subclasses ----------------------------------------------------
     def _check_settings(self, fs):
@@ -117,6 +131,15 @@ class BaseStationScorer(BaseEstimator):
         """Scorer-specific checks of the station labels, before generating."""
 
     # -- shared ------------------------------------------------------------
+    def _check_scenario_arguments(self, scenario):
+        unknown = [key for key in scenario if key not in self._scenario_arguments]
+        if unknown:
+            takes = ", ".join(self._scenario_arguments) or "none"
+            raise TypeError(
+                f"{type(self).__name__} takes no argument(s) "
+                f"{', '.join(repr(k) for k in unknown)}; its per-record arguments: {takes}."
+            )
+
     def _check_params(self, estimator, metrics):
         """Validate every parameter before any work: (fs, settings)."""
         for name in (self.metric, *metrics):

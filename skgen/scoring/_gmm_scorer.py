@@ -16,12 +16,12 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.base import BaseEstimator
 from sklearn.utils import check_random_state
 
 from .._scenario import check_record_scenarios
 from .._validation import check_frequencies, check_positive, seed_from
 from ..signal import horizontal_geometric_mean, response_spectrum, significant_duration
+from ._base_scorer import BaseStationScorer
 from ._gmm import (
     ACCEPTANCE_BAND,
     MECHANISMS,
@@ -31,18 +31,14 @@ from ._gmm import (
     gmm_spectrum,
     import_pygmm,
 )
-from ._protocol import (
-    check_generator,
-    check_protocol_params,
-    check_scored_records,
-    resolve_fs,
-    split_stations,
-)
+from ._protocol import check_scored_records, split_stations
+from ._registry import register_scorer
 
 __all__ = ["GMM_METRICS", "GMM_PERIODS", "GroundMotionModelReport", "GroundMotionModelScorer"]
 
-#: What :class:`GroundMotionModelScorer` can return.
-GMM_METRICS = ("acceptance", "median", "sigma", "correlation", "duration")
+#: What :class:`GroundMotionModelScorer` can return: ``"gmm_" +`` a key of
+#: its report's ``metrics`` (and a key of ``report.summary()``).
+GMM_METRICS = ("gmm_acceptance", "gmm_median", "gmm_sigma", "gmm_correlation", "gmm_duration")
 
 #: Default periods (s): 16 log-spaced from 0.05 to 3 s, the acceptance band's range.
 GMM_PERIODS = np.geomspace(0.05, 3.0, 16)
@@ -115,7 +111,8 @@ class GroundMotionModelReport:
     baker_jayaram : ndarray of shape (n_periods, n_periods)
         The published correlation of residuals across periods.
     metrics, ceiling : dict of str to float
-        Every metric of :data:`GMM_METRICS` for the generated and for the
+        Every metric of :data:`GMM_METRICS`, without its ``"gmm_"``
+        prefix (``"acceptance"``, ...), for the generated and for the
         held-out real records (greater is better).
     generated, real : dict of str to ndarray
         ``median_ratio`` and ``sigma_ratio`` per period, the residual
@@ -153,7 +150,8 @@ class GroundMotionModelReport:
         return out
 
 
-class GroundMotionModelScorer(BaseEstimator):
+@register_scorer
+class GroundMotionModelScorer(BaseStationScorer):
     """Scikit-learn scorer of scenario records against an NGA-West2 model.
 
     For each held-out record the generator samples ``n_samples`` records at
@@ -165,14 +163,19 @@ class GroundMotionModelScorer(BaseEstimator):
     ``scorer(estimator, X, stations, magnitude=..., distance=...)`` returns
     one of :data:`GMM_METRICS`, greater is better:
 
-    - ``"acceptance"``: the fraction of periods up to 3 s whose median ratio
-      lies in the Broadband Platform's band 0.69-1.44;
-    - ``"median"``: minus the RMS over periods of the ln median ratio;
-    - ``"sigma"``: minus the RMS over periods of the ln sigma ratio;
-    - ``"correlation"``: minus the RMS difference between the residuals'
-      correlation across periods and Baker and Jayaram (2008);
-    - ``"duration"``: minus the RMS of the mean ln D5-75 and D5-95 residuals
-      against Afshari and Stewart (2016).
+    - ``"gmm_acceptance"``: the fraction of periods up to 3 s whose median
+      ratio lies in the Broadband Platform's band 0.69-1.44;
+    - ``"gmm_median"``: minus the RMS over periods of the ln median ratio;
+    - ``"gmm_sigma"``: minus the RMS over periods of the ln sigma ratio;
+    - ``"gmm_correlation"``: minus the RMS difference between the
+      residuals' correlation across periods and Baker and Jayaram (2008);
+    - ``"gmm_duration"``: minus the RMS of the mean ln D5-75 and D5-95
+      residuals against Afshari and Stewart (2016).
+
+    The names are registered (:func:`get_scorer`), but :func:`compare` and
+    ``skgen score`` have no magnitudes or distances to pass: there the
+    scorer raises a ValueError naming the missing ``magnitude=`` and
+    ``distance=`` (docs/scoring.rst, "Writing a scorer").
 
     The same metrics of the held-out real records are the ceiling
     (``report``): a model that does not describe the data (skgen's
@@ -185,7 +188,7 @@ class GroundMotionModelScorer(BaseEstimator):
         Vs30 (m/s) of every station, or a dict station -> Vs30. skgen does
         not guess Vs30 from f0.
     mechanism : {"SS", "NS", "RS"}, default="SS"
-    metric : str, default="acceptance"
+    metric : str, default="gmm_acceptance"
         One of :data:`GMM_METRICS`.
     periods : array-like of shape (n_periods,) or None, default=None
         Periods (s), at least 3 samples long and within 0.01-10 s; ``None``
@@ -210,12 +213,15 @@ class GroundMotionModelScorer(BaseEstimator):
     >>> scorer(generator, X, stations, magnitude=m, distance=r)  # doctest: +SKIP
     """
 
+    _metrics = GMM_METRICS
+    _scenario_arguments = ("magnitude", "distance")
+
     def __init__(
         self,
         gmm="BSSA14",
         vs30=760.0,
         mechanism="SS",
-        metric="acceptance",
+        metric="gmm_acceptance",
         periods=None,
         reference_split=0.5,
         n_samples=1,
@@ -232,57 +238,35 @@ class GroundMotionModelScorer(BaseEstimator):
         self.random_state = random_state
         self.fs = fs
 
-    def __call__(self, estimator, X, stations, *, magnitude=None, distance=None):
-        """The chosen metric of the generated scenario records; greater is better.
+    def _scores(self, estimator, X, stations, metrics, cache=None, **scenario):
+        """(metric -> score, metric -> None): no per-station scores."""
+        report = self._report(estimator, X, stations, None, metrics=metrics, **scenario)
+        return (
+            {name: report.metrics[name.removeprefix("gmm_")] for name in metrics},
+            dict.fromkeys(metrics),
+        )
 
-        Parameters
-        ----------
-        estimator : fitted station generator
-            With ``with_bank(X, stations, magnitude=, distance=)`` and
-            ``sample(station, n, magnitude=, distance=, random_state=)``.
-        X : array-like of shape (n_records, 3, n_times)
-            Real records in m/s^2, channels E, N, U.
-        stations : array-like of shape (n_records,)
-        magnitude, distance : array-like of shape (n_records,)
-            Each record's moment magnitude and hypocentral distance (km).
-
-        Returns
-        -------
-        score : float
-
-        Raises
-        ------
-        ValueError
-            Unknown model, metric or mechanism; missing scenarios; invalid
-            records, periods or Vs30; a station with fewer than 2 records.
-        TypeError
-            ``estimator`` is not a station generator.
-        ImportError
-            pygmm is missing (the ``gmm`` extra).
-        """
-        report = self.report(estimator, X, stations, magnitude=magnitude, distance=distance)
-        return report.metrics[self.metric]
-
-    def report(self, estimator, X, stations, *, magnitude=None, distance=None):
-        """Every metric with its real-record ceiling, and the residuals.
-
-        Parameters
-        ----------
-        estimator, X, stations, magnitude, distance
-            As for calling the scorer.
-
-        Returns
-        -------
-        report : GroundMotionModelReport
-        """
-        fs, periods = self._check_params(estimator)
-        if self.reference_split is None:
-            raise ValueError("GroundMotionModelScorer needs held-out records: reference_split.")
+    def _report(
+        self,
+        estimator,
+        X,
+        stations,
+        regions,
+        cache=None,
+        *,
+        metrics=GMM_METRICS,
+        magnitude=None,
+        distance=None,
+    ):
+        """The report; ``regions`` are checked but not part of it."""
+        fs, periods = self._check_params(estimator, metrics)
         X, stations = check_scored_records(X, stations, self.reference_split)
+        self._station_regions(regions, stations)
         if magnitude is None or distance is None:
             raise ValueError(
-                "GroundMotionModelScorer needs each record's magnitude and distance "
-                "(magnitude=..., distance=...)."
+                "GroundMotionModelScorer needs each record's magnitude and distance: "
+                "scorer(estimator, X, stations, magnitude=..., distance=...); compare() "
+                "and skgen score have none to pass."
             )
         magnitude, distance = check_record_scenarios(magnitude, distance, len(X))
         vs30 = self._station_vs30(stations)
@@ -384,20 +368,16 @@ class GroundMotionModelScorer(BaseEstimator):
             )
         )
 
-    def _check_params(self, estimator):
+    def _check_settings(self, fs):
+        """The model, mechanism, held-out split and periods at ``fs``: the
+        sorted periods."""
         check_gmm(self.gmm)
-        if self.metric not in GMM_METRICS:
-            raise ValueError(
-                f"metric must be one of {', '.join(repr(m) for m in GMM_METRICS)}; "
-                f"got {self.metric!r}."
-            )
         if self.mechanism not in MECHANISMS:
             raise ValueError(f"mechanism must be one of {MECHANISMS}; got {self.mechanism!r}.")
-        check_protocol_params(self.reference_split, self.n_samples)
+        if self.reference_split is None:
+            raise ValueError("GroundMotionModelScorer needs held-out records: reference_split.")
         if self.n_samples is None:
             raise ValueError("n_samples must be a positive integer (records per scenario).")
-        check_generator(estimator)
-        fs = resolve_fs(self.fs, estimator)
         if self.periods is None:
             periods = GMM_PERIODS[GMM_PERIODS * fs >= 3.0]
         else:
@@ -409,7 +389,7 @@ class GroundMotionModelScorer(BaseEstimator):
                 )
         if periods.min() < 0.01 or periods.max() > 10.0:
             raise ValueError("periods must lie in the models' range 0.01-10 s.")
-        return fs, np.sort(periods)
+        return np.sort(periods)
 
     def _station_vs30(self, stations):
         """Vs30 of each record's station, (n_records,)."""

@@ -10,17 +10,11 @@ docs/validation.rst.
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.base import BaseEstimator
 
+from ._base_scorer import BaseStationScorer
 from ._gof import GOF_CRITERIA, GoodnessOfFit, band_features, check_bands, pair_criteria
-from ._protocol import (
-    ceiling_rows,
-    check_generator,
-    check_protocol_params,
-    check_scored_records,
-    resolve_fs,
-    run_protocol,
-)
+from ._protocol import ceiling_rows
+from ._registry import register_scorer
 
 __all__ = ["GoodnessOfFitReport", "GoodnessOfFitScorer"]
 
@@ -43,6 +37,8 @@ class GoodnessOfFitReport:
         (held-out, pool) pair of real records, all stations together.
     by_station : dict of str to list of float
         ``"generated"`` and ``"ceiling"``: each station's mean total.
+    regions : dict
+        Station label -> region (``"all"`` without ``regions``).
     settings : dict
         The scorer's parameters, with the ``fs`` used.
     """
@@ -51,7 +47,13 @@ class GoodnessOfFitReport:
     generated: GoodnessOfFit
     ceiling: GoodnessOfFit
     by_station: dict
+    regions: dict
     settings: dict
+
+    @property
+    def metrics(self):
+        """``{"gof": score}``, as the other scorers' reports."""
+        return {"gof": self.score}
 
     @property
     def score(self):
@@ -70,7 +72,8 @@ class GoodnessOfFitReport:
         return out
 
 
-class GoodnessOfFitScorer(BaseEstimator):
+@register_scorer
+class GoodnessOfFitScorer(BaseStationScorer):
     """Scikit-learn scorer: Anderson's (2004) goodness of fit, 0-10.
 
     Same protocol as :class:`IntensityMeasureScorer`: each station's records
@@ -79,13 +82,17 @@ class GoodnessOfFitScorer(BaseEstimator):
     scored against each held-out record of its station with
     :func:`anderson_gof`; ``scorer(estimator, X, stations)`` returns the
     mean over stations of the mean total (bands and pairs), greater is
-    better. The real-vs-real ceiling scores the held-out records against the
-    pool records the same way (two random halves with
-    ``reference_split=None``). Records of different events score far below
-    the 8-10 of a synthetic of the same event: compare with the ceiling.
+    better, on Anderson's 0-10 scale. The real-vs-real ceiling
+    (``scorer.report``) scores the held-out records against the pool records
+    the same way (two random halves with ``reference_split=None``). Records
+    of different events score far below the 8-10 of a synthetic of the same
+    event: compare with the ceiling. Registered as metric ``"gof"``
+    (:func:`get_scorer`, :func:`compare`, ``skgen score --metric gof``).
 
     Parameters
     ----------
+    metric : {"gof"}, default="gof"
+        The one metric (kept for :func:`get_scorer`).
     bands : sequence of (low, high) or None, default=None
         Pass-bands in Hz; ``None`` uses :data:`ANDERSON_BANDS` below Nyquist.
     reference_split : float in (0, 1) or None, default=0.5
@@ -103,89 +110,55 @@ class GoodnessOfFitScorer(BaseEstimator):
 
     Examples
     --------
-    >>> from skgen.scoring import GoodnessOfFitScorer
+    >>> from skgen.scoring import GoodnessOfFitScorer, get_scorer
+    >>> type(get_scorer("gof")).__name__
+    'GoodnessOfFitScorer'
     >>> scorer = GoodnessOfFitScorer(random_state=0)
     >>> scorer(generator, X, stations)  # doctest: +SKIP
     >>> scorer.report(generator, X, stations).summary()  # doctest: +SKIP
     """
 
-    def __init__(self, bands=None, reference_split=0.5, n_samples=None, random_state=None, fs=None):
+    _metrics = ("gof",)
+
+    def __init__(
+        self,
+        metric="gof",
+        bands=None,
+        reference_split=0.5,
+        n_samples=None,
+        random_state=None,
+        fs=None,
+    ):
+        self.metric = metric
         self.bands = bands
         self.reference_split = reference_split
         self.n_samples = n_samples
         self.random_state = random_state
         self.fs = fs
 
-    def __call__(self, estimator, X, stations):
-        """Mean goodness of fit of the generated records; greater is better.
+    def _check_settings(self, fs):
+        """The pass-bands at ``fs``: below Nyquist (a ValueError otherwise)."""
+        return check_bands(self.bands, fs)
 
-        Parameters
-        ----------
-        estimator : fitted station generator
-        X : array-like of shape (n_records, 3, n_times)
-            Real records in m/s^2, channels E, N, U.
-        stations : array-like of shape (n_records,)
+    def _scores(self, estimator, X, stations, metrics, cache=None):
+        """(``{"gof": score}``, ``{"gof": per-station mean totals}``)."""
+        protocol, bands, _ = self._run_protocol(estimator, X, stations, metrics, cache=cache)
+        real = band_features(protocol.X, protocol.fs, bands)
+        _, by_station = _generated_criteria(protocol, real, bands)
+        return {"gof": float(np.nanmean(by_station))}, {"gof": by_station}
 
-        Returns
-        -------
-        score : float
-            On Anderson's 0-10 scale.
-
-        Raises
-        ------
-        ValueError
-            Invalid parameters or records, a band at or above Nyquist, a
-            station with fewer than 2 records when ``reference_split`` is set.
-        TypeError
-            ``estimator`` is not a station generator.
-        """
-        return self.report(estimator, X, stations).score
-
-    def report(self, estimator, X, stations):
-        """The criteria per band of the generated records and of the ceiling.
-
-        Parameters
-        ----------
-        estimator : fitted station generator
-        X : array-like of shape (n_records, 3, n_times)
-        stations : array-like of shape (n_records,)
-
-        Returns
-        -------
-        report : GoodnessOfFitReport
-            ``report.score`` equals ``scorer(estimator, X, stations)`` for a
-            seeded scorer.
-        """
-        check_protocol_params(self.reference_split, self.n_samples)
-        check_generator(estimator)
-        fs = resolve_fs(self.fs, estimator)
-        bands = check_bands(self.bands, fs)
-        X, stations = check_scored_records(X, stations, self.reference_split)
-        protocol = run_protocol(
-            estimator,
-            X,
-            stations,
-            reference_split=self.reference_split,
-            n_samples=self.n_samples,
-            random_state=self.random_state,
-            fs=fs,
+    def _report(self, estimator, X, stations, regions, cache=None):
+        protocol, bands, station_regions = self._run_protocol(
+            estimator, X, stations, self._metrics, for_report=True, regions=regions, cache=cache
         )
         split = protocol.split
-        real = band_features(X, fs, bands)
+        real = band_features(protocol.X, protocol.fs, bands)
+        generated_criteria, generated_by_station = _generated_criteria(protocol, real, bands)
         first, second, ceiling_labels = ceiling_rows(split, self.reference_split, protocol.rng)
-        generated_criteria, ceiling_criteria = [], []
-        by_station = {"generated": [], "ceiling": []}
-        for label, records in zip(split.labels, protocol.generated):
-            held_out = split.held_out[label]
-            rows_generated, rows_real = _all_pairs(len(records), len(held_out))
-            criteria = pair_criteria(
-                band_features(records, fs, bands), real, rows_generated, held_out[rows_real]
-            )
-            generated_criteria.append(criteria)
-            by_station["generated"].append(float(np.nanmean(criteria)))
+        ceiling_criteria, ceiling_by_station = [], []
         for label in split.labels:
             if label not in ceiling_labels:
-                by_station["ceiling"].append(float("nan"))
+                ceiling_by_station.append(float("nan"))
                 continue
             index = ceiling_labels.index(label)
             rows_first, rows_second = _all_pairs(len(first[index]), len(second[index]))
@@ -193,7 +166,7 @@ class GoodnessOfFitScorer(BaseEstimator):
                 real, real, first[index][rows_first], second[index][rows_second]
             )
             ceiling_criteria.append(criteria)
-            by_station["ceiling"].append(float(np.nanmean(criteria)))
+            ceiling_by_station.append(float(np.nanmean(criteria)))
         return GoodnessOfFitReport(
             stations=list(split.labels),
             generated=GoodnessOfFit(bands, np.concatenate(generated_criteria)),
@@ -203,6 +176,22 @@ class GoodnessOfFitScorer(BaseEstimator):
                 if ceiling_criteria
                 else np.full((0, len(bands), len(GOF_CRITERIA)), np.nan),
             ),
-            by_station=by_station,
-            settings=dict(self.get_params(), fs=fs, bands=bands.tolist()),
+            by_station={"generated": generated_by_station, "ceiling": ceiling_by_station},
+            regions=station_regions,
+            settings=dict(self.get_params(), fs=protocol.fs, bands=bands.tolist()),
         )
+
+
+def _generated_criteria(protocol, real, bands):
+    """Criteria of every (generated, held-out) pair of each station, and each
+    station's mean total; ``real`` are the band features of ``protocol.X``."""
+    criteria_by_station, by_station = [], []
+    for label, records in zip(protocol.split.labels, protocol.generated):
+        held_out = protocol.split.held_out[label]
+        rows_generated, rows_real = _all_pairs(len(records), len(held_out))
+        criteria = pair_criteria(
+            band_features(records, protocol.fs, bands), real, rows_generated, held_out[rows_real]
+        )
+        criteria_by_station.append(criteria)
+        by_station.append(float(np.nanmean(criteria)))
+    return criteria_by_station, by_station
