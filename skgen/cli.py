@@ -488,7 +488,9 @@ def build_parser():
     )
     score.add_argument("data", nargs="+", metavar="DATA")
     score.add_argument("--model", required=True)
-    score.add_argument("--metric", default="alignment", help="an HVSR or intensity-measure metric")
+    score.add_argument(
+        "--metric", default="alignment", help="a metric name of skgen.scoring.get_scorer_names()"
+    )
     score.add_argument(
         "--report", metavar="DIR", help="write report.html, its figures and metrics.json"
     )

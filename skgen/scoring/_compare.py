@@ -199,8 +199,9 @@ def compare(estimators, X, stations, scoring=None, n_repeats=5, random_state=Non
     stations : array-like of shape (n_records,)
     scoring : str, list of str, dict of str to scorer or None, default=None
         Metric names of :func:`get_scorer_names` (those of
-        :class:`HVSRAlignmentScorer`, ``METRICS``, and of
-        :class:`IntensityMeasureScorer`, ``IM_METRICS``), scored with each
+        :class:`HVSRAlignmentScorer`, ``METRICS``, of
+        :class:`IntensityMeasureScorer`, ``IM_METRICS``, and ``"gof"`` of
+        :class:`GoodnessOfFitScorer`), scored with each
         scorer's defaults (one generation per scorer class, model and
         repeat), or
         named scorers (``random_state`` is set to each repeat's seed).
