@@ -21,6 +21,7 @@ _EXPORTS = {
     "GroundMotionModel": "skgen.ground_motion",
     "HVSRAlignmentScorer": "skgen.scoring",
     "IntensityMeasureScorer": "skgen.scoring",
+    "EvolutionarySampler": "skgen.sampling",
     "MixingSampler": "skgen.sampling",
     "ScoreReport": "skgen.scoring",
     "SpectrogramCVAEGenerator": "skgen._cvae",

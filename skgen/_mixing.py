@@ -24,6 +24,7 @@ __all__ = [
     "match_bands",
     "match_envelope",
     "power_envelope",
+    "restore_bands_and_envelope",
     "shift",
 ]
 
@@ -256,6 +257,30 @@ def match_envelope(records, log_target, width):
     return np.multiply(records, per_sample, dtype=np.float32)
 
 
+def restore_bands_and_envelope(records, band_target, log_envelope, width):
+    """Give records target band amplitudes and, optionally, a power envelope.
+
+    The envelope gain widens the spectrum a little and the band gain spreads
+    the envelope a little, so with both targets the two alternate
+    (:data:`ENVELOPE_ITERATIONS` times), ending on the bands.
+
+    Parameters
+    ----------
+    records : ndarray of shape (n_records, n_channels, n_times), float32
+    band_target : ndarray of shape (n_records, n_channels, n_bands)
+        Band amplitudes as :func:`band_amplitudes` measures them.
+    log_envelope : ndarray of shape (n_records, n_channels, n_steps) or None
+        ln of the target power envelope at the grid of :func:`log_envelope`;
+        None restores the bands only.
+    width : int
+        The envelope window (samples).
+    """
+    records = match_bands(records, band_target)
+    for _ in range(ENVELOPE_ITERATIONS if log_envelope is not None else 0):
+        records = match_bands(match_envelope(records, log_envelope, width), band_target)
+    return records
+
+
 def draw_mixtures(n_records, n_samples, n_mix, alpha, rng, log_weights=None):
     """Records and Dirichlet weights of ``n_samples`` mixtures of ``n_mix``.
 
@@ -340,12 +365,9 @@ def mix_bank(
         )
     if restore_spectrum:
         target = np.exp(np.einsum("sk,skcb->scb", weights, np.log(entry["band"][indices])))
-        mixed = match_bands(mixed, target)
-        # The envelope gain widens the spectrum a little and the band gain
-        # spreads the envelope a little: alternate, ending on the spectrum.
-        for _ in range(ENVELOPE_ITERATIONS if restore_envelope else 0):
-            mixed = match_bands(match_envelope(mixed, log_target, width), target)
-        return mixed
+        return restore_bands_and_envelope(
+            mixed, target, log_target if restore_envelope else None, width
+        )
     if restore_envelope:
         mixed = match_envelope(mixed, log_target, width)
     if restore_peak:

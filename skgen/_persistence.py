@@ -15,7 +15,7 @@ from ._model_file import FORMAT_NAME, FORMAT_VERSION, from_safe, to_safe, write_
 from ._stochastic import StochasticGenerator
 from ._timesnet import TimesNetGenerator
 from ._torch_utils import usable_device
-from .sampling import MixingSampler
+from .sampling import EvolutionarySampler, MixingSampler
 
 __all__ = ["FORMAT_VERSION", "from_safe", "load", "save", "to_safe"]
 
@@ -24,7 +24,7 @@ __all__ = ["FORMAT_VERSION", "from_safe", "load", "save", "to_safe"]
 GENERATORS = {
     cls.__name__: cls for cls in (TimesNetGenerator, SpectrogramCVAEGenerator, StochasticGenerator)
 }
-ESTIMATORS = {MixingSampler.__name__: MixingSampler}
+ESTIMATORS = {cls.__name__: cls for cls in (MixingSampler, EvolutionarySampler)}
 
 save = write_model
 

@@ -9,6 +9,7 @@ from ._constraints import at_least, positive
 from ._mixing import record_statistics
 from ._mixing_generator import MixingGenerator
 from ._validation import seed_from
+from .sampling import EvolutionarySampler
 
 __all__ = ["StochasticGenerator"]
 
@@ -96,11 +97,17 @@ class StochasticGenerator(MixingGenerator):
         self.random_state = random_state
 
     def _check_fit_input(self, X, stations):
-        noise = self._sampler().sample_noise
+        sampler = self._sampler()
+        noise = getattr(sampler, "sample_noise", 0)
         if isinstance(noise, numbers.Real) and noise > 0:
             raise ValueError(
                 f"StochasticGenerator has no latent space: the sampler's sample_noise "
                 f"must be 0, got {noise}."
+            )
+        if self.source == "noise" and isinstance(sampler, EvolutionarySampler):
+            raise ValueError(
+                "EvolutionarySampler draws new phases for the station's records, which "
+                "source='noise' does not keep: use StochasticGenerator(source='records')."
             )
         return super()._check_fit_input(X, stations)
 

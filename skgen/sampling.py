@@ -21,11 +21,19 @@ from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Options, StrOptions
 
 from ._constraints import at_least, positive
-from ._mixing import band_edges, draw_mixtures, mix_bank
+from ._evolutionary import evolutionary_surrogates, window_samples
+from ._mixing import (
+    band_edges,
+    draw_mixtures,
+    envelope_width,
+    match_envelope,
+    mix_bank,
+    restore_bands_and_envelope,
+)
 from ._scenario import check_bandwidth, kernel_log_weights
 from ._validation import seed_from
 
-__all__ = ["MixingSampler"]
+__all__ = ["EvolutionarySampler", "MixingSampler"]
 
 # Records generated per vectorised step of ``sample``: bounds the memory of
 # the gathered components (and of the latent noise) for large requests.
@@ -48,7 +56,71 @@ _FLAT_DEFAULTS = {
 }
 
 
-class MixingSampler(BaseEstimator):
+class _BankSampler(BaseEstimator):
+    """What every sampler shares: parameter checks and bank-entry checks.
+
+    A subclass declares ``_parameter_constraints``, a ``scenario_bandwidth``
+    parameter, and ``_needs()``: the bank entries its options need.
+    """
+
+    def check(self):
+        """Validate the parameters (``fit`` and ``sample`` call it once).
+
+        Returns
+        -------
+        self : sampler
+
+        Raises
+        ------
+        ValueError, TypeError
+            A parameter out of its range or of the wrong type; the message
+            names it.
+        """
+        self._validate_params()
+        check_bandwidth(self.scenario_bandwidth)
+        return self
+
+    def _needs(self):
+        """Bank entries the enabled options need, as (option, key) pairs."""
+        return []
+
+    def check_entry(self, entry, n_times):
+        """Raise when an enabled option needs a bank entry that is missing.
+
+        Parameters
+        ----------
+        entry : dict
+            A station's bank entry.
+        n_times : int
+            Samples per record (``band`` must be measured in this layout's
+            bands).
+
+        Raises
+        ------
+        ValueError
+            The entry lacks what an option needs (a model saved by an older
+            skgen): the message says how to rebuild it.
+        """
+        n_bands = len(band_edges(n_times)) - 1
+        for option, key in self._needs():
+            stale = key == "band" and key in entry and entry[key].shape[-1] != n_bands
+            if key not in entry or stale:
+                raise ValueError(
+                    f"{option} needs the bank's {key!r} entries, which this model "
+                    "(saved by an older skgen) lacks; rebuild its bank from the records "
+                    "with with_bank(X, stations)."
+                )
+
+    def _scenario_log_weights(self, entry, scenario):
+        """Kernel log weights of the entry's records for a target scenario, or None."""
+        if scenario is None:
+            return None
+        return kernel_log_weights(
+            entry["magnitude"], entry["distance"], scenario, tuple(self.scenario_bandwidth)
+        )
+
+
+class MixingSampler(_BankSampler):
     """Dirichlet-weighted mixtures of a station's records (TimesNet-Gen).
 
     Each generated record mixes ``n_mix`` records of the station's bank:
@@ -231,24 +303,6 @@ class MixingSampler(BaseEstimator):
         restore = next((kind for kind, enabled in flags.items() if enabled), None)
         return cls(**flat, restore=restore), rest
 
-    # -- validation ------------------------------------------------------
-    def check(self):
-        """Validate the parameters (``fit`` and ``sample`` call it once).
-
-        Returns
-        -------
-        self : MixingSampler
-
-        Raises
-        ------
-        ValueError, TypeError
-            A parameter out of its range or of the wrong type; the message
-            names it.
-        """
-        self._validate_params()
-        check_bandwidth(self.scenario_bandwidth)
-        return self
-
     def _needs(self):
         """Bank entries the enabled options need, as (option, key) pairs."""
         needs = []
@@ -260,33 +314,6 @@ class MixingSampler(BaseEstimator):
         if self.align_onsets:
             needs.append(("align_onsets=True", "onset"))
         return needs
-
-    def check_entry(self, entry, n_times):
-        """Raise when an enabled option needs a bank entry that is missing.
-
-        Parameters
-        ----------
-        entry : dict
-            A station's bank entry.
-        n_times : int
-            Samples per record (``band`` must be measured in this layout's
-            bands).
-
-        Raises
-        ------
-        ValueError
-            The entry lacks what an option needs (a model saved by an older
-            skgen): the message says how to rebuild it.
-        """
-        n_bands = len(band_edges(n_times)) - 1
-        for option, key in self._needs():
-            stale = key == "band" and key in entry and entry[key].shape[-1] != n_bands
-            if key not in entry or stale:
-                raise ValueError(
-                    f"{option} needs the bank's {key!r} entries, which this model "
-                    "(saved by an older skgen) lacks; rebuild its bank from the records "
-                    "with with_bank(X, stations)."
-                )
 
     # -- sampling --------------------------------------------------------
     def sample(
@@ -348,11 +375,7 @@ class MixingSampler(BaseEstimator):
                 "none: set sample_noise=0."
             )
         n_records = len(entry["mu"])
-        log_weights = None
-        if scenario is not None:
-            log_weights = kernel_log_weights(
-                entry["magnitude"], entry["distance"], scenario, tuple(self.scenario_bandwidth)
-            )
+        log_weights = self._scenario_log_weights(entry, scenario)
         chunks, all_indices, all_weights = [], [], []
         for start in range(0, n_samples, _CHUNK_RECORDS):
             size = min(_CHUNK_RECORDS, n_samples - start)
@@ -397,3 +420,174 @@ class MixingSampler(BaseEstimator):
         mixed *= sigma.astype(np.float32)[..., None]
         mixed += mu.astype(np.float32)[..., None]
         return mixed
+
+
+class EvolutionarySampler(_BankSampler):
+    """One station record per generated record, with new phases in its
+    time-frequency cells: records, not averages.
+
+    Each generated record starts from one record of the station's bank, its
+    *parent* (for TimesNet-Gen, the parent's network reconstruction). The
+    parent's short-time Fourier transform (``window`` seconds, periodic
+    Hann, hop a quarter window) is its evolutionary spectrum; every cell
+    gets a uniformly random phase, the same on the three components, and the
+    cells are overlap-added back. What the parent's wave field has is kept,
+    cell by cell: when each band's energy arrives (P before S, dispersed
+    surface waves) and the cross-spectrum between components (polarised S, the vertical a quarter
+    period from the radial in Rayleigh waves). What changes is the waveform
+    within the cells, as between two events recorded at one station. Then
+    the restores give the result the parent's band amplitudes and envelope,
+    and its ``mu`` and ``sigma``. Parents cycle through the station's
+    records in a random order, so that every record parents as many
+    generated records (plus or minus one) and the generated records vary as
+    much as the station's records do (docs/method.rst, "Records, not
+    averages").
+
+    Parameters
+    ----------
+    window : float, default=2.56
+        Length of the STFT window in seconds (256 samples at 100 Hz; at most
+        the record, rounded to a multiple of 4 samples). The time-frequency
+        cells are ``window`` by ``1 / window`` Hz: a longer window keeps the
+        spectrum finer and smears arrival times more.
+    restore : {"spectrum"} or None, default="spectrum"
+        ``"spectrum"``: set each generated record's Fourier amplitude, in the
+        48 log-spaced bands of :class:`MixingSampler`, to its parent's (the
+        random phases leak energy from strong cells into weak bands, raising
+        the Fourier amplitude there by up to 1.35x); None: keep each
+        component's energy only.
+    restore_envelope : bool, default=True
+        Set each record's power envelope (1 s moving average of the squared
+        signal) to its parent's (the window smears it by about half a window,
+        lengthening D5-95 by up to 1.12x); with ``restore="spectrum"`` the
+        two restores alternate twice, ending on the spectrum.
+    scenario_bandwidth : tuple of (float, float), default=(0.5, 0.5)
+        Widths ``(h_M, h_R)`` in magnitude and ln distance of the kernel that
+        favours parents near a target scenario in ``sample(...,
+        magnitude=, distance=)`` (docs/scenario.rst).
+
+    See Also
+    --------
+    MixingSampler : TimesNet-Gen's mixtures of several records.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skgen import EvolutionarySampler, StochasticGenerator
+    >>> X = np.random.default_rng(0).standard_normal((6, 3, 1000)).astype(np.float32)
+    >>> gen = StochasticGenerator(source="records", sampler=EvolutionarySampler())
+    >>> gen.fit(X, ["A"] * 3 + ["B"] * 3).sample("A", n_samples=2, random_state=0).shape
+    (2, 3, 1000)
+    """
+
+    _parameter_constraints = {
+        "window": [positive()],
+        "restore": [StrOptions({"spectrum"}), None],
+        "restore_envelope": ["boolean"],
+        "scenario_bandwidth": [tuple, list, np.ndarray],
+    }
+
+    def __init__(
+        self, window=2.56, restore="spectrum", restore_envelope=True, scenario_bandwidth=(0.5, 0.5)
+    ):
+        self.window = window
+        self.restore = restore
+        self.restore_envelope = restore_envelope
+        self.scenario_bandwidth = scenario_bandwidth
+
+    def _needs(self):
+        needs = [("EvolutionarySampler", "recon")]
+        if self.restore is not None:
+            needs.append((f"restore={self.restore!r}", "band"))
+        if self.restore_envelope:
+            needs.append(("restore_envelope=True", "envelope"))
+        return needs
+
+    def check_entry(self, entry, n_times):
+        if "recon" not in entry:
+            raise ValueError(_NEEDS_RECORDS)
+        super().check_entry(entry, n_times)
+
+    def sample(
+        self,
+        entry,
+        n_samples,
+        rng,
+        *,
+        fs,
+        n_times,
+        scenario=None,
+        latent_noise=None,
+        components=None,
+    ):
+        """Draw new records from one station's bank entry.
+
+        The protocol of :meth:`MixingSampler.sample`. The draws, in order:
+        the parents (a random permutation of the station's records per round
+        of ``n_records`` generated records, or, for a scenario, records drawn
+        by their kernel weights), then the phases, chunk by chunk.
+
+        Parameters
+        ----------
+        entry : dict
+            The station's bank entry: ``recon`` (n_records, n_channels,
+            n_times) normalised waveforms, ``mu``, ``sigma`` and what the
+            restores need.
+        n_samples : int
+        rng : numpy.random.RandomState
+        fs : float
+            Sampling rate (Hz) of the records.
+        n_times : int
+            Samples per record.
+        scenario : tuple of (float, float), default=None
+            Target magnitude and distance: favour the parents near it.
+        latent_noise : callable, default=None
+            Unused: new phases, not latent noise, make records new.
+        components : callable, default=None
+            Must be None: the parents are the station's own waveforms.
+
+        Returns
+        -------
+        X : ndarray of shape (n_samples, n_channels, n_times), float32
+        indices : ndarray of shape (n_samples, 1), int
+            The parent of each record.
+        weights : ndarray of shape (n_samples, 1), float64
+            Ones (one record per mixture).
+        """
+        self.check()
+        if components is not None:
+            raise ValueError(_NEEDS_RECORDS)
+        self.check_entry(entry, n_times)
+        n_records = len(entry["mu"])
+        log_weights = self._scenario_log_weights(entry, scenario)
+        if log_weights is None:
+            rounds = -(-n_samples // n_records)
+            parents = np.concatenate([rng.permutation(n_records) for _ in range(rounds)])
+            parents = parents[:n_samples]
+        else:
+            parents = draw_mixtures(n_records, n_samples, 1, np.inf, rng, log_weights)[0][:, 0]
+        phases = np.random.default_rng(seed_from(rng))
+        width = window_samples(self.window, fs, n_times)
+        envelope_samples = envelope_width(fs, n_times)
+        chunks = []
+        for start in range(0, n_samples, _CHUNK_RECORDS):
+            rows = parents[start : start + _CHUNK_RECORDS]
+            records = evolutionary_surrogates(entry["recon"][rows], width, phases)
+            envelope = entry["envelope"][rows] if self.restore_envelope else None
+            if self.restore == "spectrum":
+                records = restore_bands_and_envelope(
+                    records, entry["band"][rows], envelope, envelope_samples
+                )
+            elif envelope is not None:
+                records = match_envelope(records, envelope, envelope_samples)
+            records *= entry["sigma"][rows].astype(np.float32)[..., None]
+            records += entry["mu"][rows].astype(np.float32)[..., None]
+            chunks.append(records)
+        return np.concatenate(chunks), parents[:, None], np.ones((n_samples, 1))
+
+
+_NEEDS_RECORDS = (
+    "EvolutionarySampler draws new phases for the station's own waveforms, which this "
+    "generator's bank does not keep: use StochasticGenerator(source='records') (or "
+    "TimesNetGenerator), not source='noise'."
+)

@@ -5,7 +5,13 @@ are listed with their reasons in ``_testing.EXPECTED_FAILED_CHECKS``."""
 from _testing import EXPECTED_FAILED_CHECKS, MINIMAL_TIMESNET
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from skgen import MixingSampler, SpectrogramCVAEGenerator, StochasticGenerator, TimesNetGenerator
+from skgen import (
+    EvolutionarySampler,
+    MixingSampler,
+    SpectrogramCVAEGenerator,
+    StochasticGenerator,
+    TimesNetGenerator,
+)
 
 TINY = [
     TimesNetGenerator(**MINIMAL_TIMESNET, n_times=None, epochs=1, noise_epochs=1, random_state=0),
@@ -19,6 +25,7 @@ TINY = [
         griffin_lim_iters=1,
     ),
     StochasticGenerator(sampler=MixingSampler(n_mix=2)),
+    StochasticGenerator(source="records", sampler=EvolutionarySampler()),
 ]
 
 

@@ -39,6 +39,7 @@ LAYERS = {
     "skgen._pickling": 2,
     "skgen.sampling": 2,
     "skgen._mixing": 2,
+    "skgen._evolutionary": 2,
     "skgen._scenario": 2,
     "skgen._timesnet": 2,
     "skgen._cvae": 2,

@@ -1,0 +1,113 @@
+"""Evolutionary-spectrum surrogates: new records with one record's
+time-frequency content and new phases.
+
+Numpy only. A record's short-time Fourier transform (periodic Hann window,
+hop a quarter window) gives its evolutionary spectrum (Priestley, 1965):
+how much energy each frequency carries at each time. Every cell gets a
+random phase, the same on every component, and the cells are overlap-added
+back. The result is locally stationary noise with the record's
+time-varying spectrum, which is the classical stochastic model of
+non-stationary ground motion, fitted to one record rather than to an average:
+when each band's energy arrives (P before S, dispersed surface waves) and,
+because one phase turns all components of a cell together, each cell's
+cross-spectrum between components (polarisation, the vertical a quarter
+period from the radial in Rayleigh waves) are the record's
+(docs/method.rst, "Records, not averages").
+"""
+
+import numpy as np
+import scipy.fft
+
+__all__ = ["evolutionary_surrogates", "window_samples"]
+
+# Hops per window: a quarter window (75 % overlap), for which the squared
+# periodic Hann window sums to a constant (1.5) in the interior.
+_HOPS_PER_WINDOW = 4
+
+
+def window_samples(window, fs, n_times):
+    """Samples of an STFT window of ``window`` seconds at ``fs`` Hz: a
+    multiple of 4, at least 4, at most ``n_times`` (rounded down to a
+    multiple of 4) where the record is shorter than the window."""
+    width = int(round(window * fs))
+    width = min(width, n_times)
+    return max(_HOPS_PER_WINDOW, width - width % _HOPS_PER_WINDOW)
+
+
+def _hann(width):
+    """Periodic Hann window (the STFT convention), float32."""
+    return (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(width) / width)).astype(np.float32)
+
+
+def _overlap_add(frames, n_blocks):
+    """Sum frames of four hop-blocks each, frame ``j`` starting at block ``j``.
+
+    ``frames`` has shape (..., n_frames, 4, hop); returns (..., n_blocks * hop).
+    """
+    *lead, n_frames, _, hop = frames.shape
+    out = np.zeros((*lead, n_blocks, hop), dtype=frames.dtype)
+    for q in range(_HOPS_PER_WINDOW):
+        out[..., q : q + n_frames, :] += frames[..., q, :]
+    return out.reshape(*lead, n_blocks * hop)
+
+
+def evolutionary_surrogates(records, width, rng):
+    """Records with the STFT magnitudes of ``records`` and random phases.
+
+    Each record is zero-padded by one window at both ends, cut into windows
+    of ``width`` samples every ``width / 4`` (periodic Hann), Fourier
+    transformed; each cell (window, frequency) is turned by a uniform random
+    phase shared by the record's channels (the zero-frequency cell keeps its
+    phase), and the windows are transformed back, windowed again and
+    overlap-added with weights that undo the windowing (weighted overlap-add).
+
+    Parameters
+    ----------
+    records : ndarray of shape (n_records, n_channels, n_times)
+    width : int
+        Window length in samples, a multiple of 4 (:func:`window_samples`).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    surrogates : ndarray of shape (n_records, n_channels, n_times), float32
+        With ``width`` at least 8 and a record long against the window, the
+        expected short-time power of each component in each cell is the
+        record's, to the smoothing of the window.
+    """
+    records = np.asarray(records, dtype=np.float32)
+    n_records, n_channels, n_times = records.shape
+    hop = width // _HOPS_PER_WINDOW
+    # Pad a window on the left and at least one on the right, to whole hops.
+    n_blocks = -(-(n_times + 2 * width) // hop)
+    padded = np.zeros((n_records, n_channels, n_blocks * hop), dtype=np.float32)
+    padded[..., width : width + n_times] = records
+    window = _hann(width)
+    n_frames = n_blocks - _HOPS_PER_WINDOW + 1
+    frames = np.lib.stride_tricks.sliding_window_view(padded, width, axis=-1)[..., ::hop, :]
+    spectrum = scipy.fft.rfft(frames[..., :n_frames, :] * window, axis=-1, workers=-1)
+    angle = rng.random((n_records, 1, n_frames, spectrum.shape[-1]), dtype=np.float32)
+    angle *= np.float32(2 * np.pi)
+    angle[..., 0] = 0.0
+    # (a + ib)(cos + i sin), on float32 views of the complex64 spectrum
+    cos, sin = np.cos(angle), np.sin(angle)
+    pairs = spectrum.view(np.float32).reshape(spectrum.shape + (2,))
+    real = pairs[..., 0].copy()
+    pairs[..., 0] *= cos
+    pairs[..., 0] -= pairs[..., 1] * sin
+    pairs[..., 1] *= cos
+    pairs[..., 1] += real * sin
+    resynthesised = scipy.fft.irfft(spectrum, n=width, axis=-1, workers=-1)
+    resynthesised *= window
+    shape = (n_records, n_channels, n_frames, _HOPS_PER_WINDOW, hop)
+    summed = _overlap_add(resynthesised.astype(np.float32).reshape(shape), n_blocks)
+    squared = np.broadcast_to(np.square(window).reshape(_HOPS_PER_WINDOW, hop), shape[2:])
+    weight = _overlap_add(squared, n_blocks)
+    # Every sample of the record lies under four windows.
+    surrogates = summed[..., width : width + n_times] / weight[width : width + n_times]
+    # Incoherent phases partly cancel where windows overlap: give each
+    # component the record's energy back.
+    actual = np.sqrt(np.mean(np.square(surrogates), axis=-1, keepdims=True))
+    target = np.sqrt(np.mean(np.square(records), axis=-1, keepdims=True))
+    surrogates *= np.divide(target, actual, out=np.ones_like(target), where=actual > 0)
+    return surrogates
