@@ -13,31 +13,48 @@ split into a pool the generator draws from and held-out records):
   sampler mixing the station's normalised records themselves (every
   reconstruction replaced by the record it reconstructs);
 - ``stochastic``: ``StochasticGenerator()``, the same sampler mixing fresh
-  white noise (noise + the same restores: the stochastic method).
+  white noise (noise + the same restores: the stochastic method, the
+  reference);
+- ``TimesNet-Gen, evolutionary``: the same fitted network sampled with
+  ``EvolutionarySampler()`` (one reconstruction per generated record, new
+  phases in its time-frequency cells);
+- ``evolutionary``: ``StochasticGenerator(source="records",
+  sampler=EvolutionarySampler())``, the same sampler on the records
+  themselves (no network).
 
 Rows per generator and region, mean [min-max] over seeds: generated / pool
 distortion ratios (PGA, PSA, FAS, D5-95, Arias), within-station spread
-ratios (ln PSA 0.05-2 s, ln PGA, ln D5-95; generated / held-out), novelty,
-the classifier two-sample accuracy of generated vs held-out records on
+ratios of ln PSA 0.05-2 s, ln PGA, ln D5-95 (generated / held-out, with
+"spread real" the pool's / held-out, and "spread / pool" = generated /
+pool, the generator's own compression of the spread), novelty, the
+classifier two-sample accuracy of generated vs held-out records on
 time-frequency and on basic features (0.5: indistinguishable), and f0
 alignment; each next to its real-vs-real ceiling.
 
     nice python benchmarks/ablation_network.py --seeds 0 1 2
 """
 
+import copy
 import time
 
 import numpy as np
 from _common import MEASURES, parse, parser, print_table, regions_of, simulate, write_json
 
 from skgen import (
+    EvolutionarySampler,
     HVSRAlignmentScorer,
     IntensityMeasureScorer,
     StochasticGenerator,
     TimesNetGenerator,
 )
 
-GENERATORS = ("TimesNet-Gen", "no-network stack", "stochastic")
+GENERATORS = (
+    "TimesNet-Gen",
+    "no-network stack",
+    "stochastic",
+    "TimesNet-Gen, evolutionary",
+    "evolutionary",
+)
 
 
 def score(generator, bunch, seed):
@@ -54,6 +71,7 @@ def score(generator, bunch, seed):
     for key, value in im.spread.items():
         row[f"spread {key}"] = value
     row["spread real"] = im.spread_ceiling["all"]
+    row["spread / pool"] = im.spread["all"] / im.spread_ceiling["all"]
     row["novelty"] = float(np.mean(im.table["novelty_generated"]))
     row["novelty real"] = float(np.mean(im.table["novelty_real"]))
     row["c2st tf"] = 1 - im.metrics["c2st"]
@@ -81,6 +99,7 @@ def main():
             "TimesNet-Gen": timesnet,
             "no-network stack": StochasticGenerator(source="records"),
             "stochastic": StochasticGenerator(),
+            "evolutionary": StochasticGenerator(source="records", sampler=EvolutionarySampler()),
         }
         for name, generator in generators.items():
             start = time.perf_counter()
@@ -90,6 +109,13 @@ def main():
             seconds[name].append(time.perf_counter() - start)
             runs[name].append({region: score(generator, data[region], seed) for region in regions})
             print(f"seed {seed}: {name} scored ({seconds[name][-1]:.0f} s to fit)", flush=True)
+        # The same fitted network, sampled one record at a time (no refit).
+        evolved = copy.copy(timesnet).set_params(sampler=EvolutionarySampler())
+        seconds["TimesNet-Gen, evolutionary"].append(seconds["TimesNet-Gen"][-1])
+        runs["TimesNet-Gen, evolutionary"].append(
+            {region: score(evolved, data[region], seed) for region in regions}
+        )
+        print(f"seed {seed}: TimesNet-Gen, evolutionary scored", flush=True)
     for name in GENERATORS:
         print_table(name, runs[name], args.train, seconds[name])
     write_json(args.json, {"args": vars(args), "runs": runs, "fit_seconds": seconds})

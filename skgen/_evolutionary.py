@@ -20,6 +20,10 @@ import scipy.fft
 
 __all__ = ["evolutionary_surrogates", "window_samples"]
 
+# Records transformed at a time: their frames (four copies of each record)
+# stay within a few MB.
+_BLOCK = 16
+
 # Hops per window: a quarter window (75 % overlap), for which the squared
 # periodic Hann window sums to a constant (1.5) in the interior.
 _HOPS_PER_WINDOW = 4
@@ -59,7 +63,9 @@ def evolutionary_surrogates(records, width, rng):
     transformed; each cell (window, frequency) is turned by a uniform random
     phase shared by the record's channels (the zero-frequency cell keeps its
     phase), and the windows are transformed back, windowed again and
-    overlap-added with weights that undo the windowing (weighted overlap-add).
+    overlap-added with weights that undo the windowing (weighted overlap-add:
+    with no turn, the record comes back). Random phases partly cancel where
+    windows overlap, so each component is then scaled to the record's energy.
 
     Parameters
     ----------
@@ -67,15 +73,22 @@ def evolutionary_surrogates(records, width, rng):
     width : int
         Window length in samples, a multiple of 4 (:func:`window_samples`).
     rng : numpy.random.Generator
+        Draws the phases, ``_BLOCK`` records at a time.
 
     Returns
     -------
     surrogates : ndarray of shape (n_records, n_channels, n_times), float32
-        With ``width`` at least 8 and a record long against the window, the
-        expected short-time power of each component in each cell is the
-        record's, to the smoothing of the window.
     """
     records = np.asarray(records, dtype=np.float32)
+    return np.concatenate(
+        [
+            _block_surrogates(records[start : start + _BLOCK], width, rng)
+            for start in range(0, len(records), _BLOCK)
+        ]
+    )
+
+
+def _block_surrogates(records, width, rng):
     n_records, n_channels, n_times = records.shape
     hop = width // _HOPS_PER_WINDOW
     # Pad a window on the left and at least one on the right, to whole hops.
@@ -89,24 +102,18 @@ def evolutionary_surrogates(records, width, rng):
     angle = rng.random((n_records, 1, n_frames, spectrum.shape[-1]), dtype=np.float32)
     angle *= np.float32(2 * np.pi)
     angle[..., 0] = 0.0
-    # (a + ib)(cos + i sin), on float32 views of the complex64 spectrum
-    cos, sin = np.cos(angle), np.sin(angle)
-    pairs = spectrum.view(np.float32).reshape(spectrum.shape + (2,))
-    real = pairs[..., 0].copy()
-    pairs[..., 0] *= cos
-    pairs[..., 0] -= pairs[..., 1] * sin
-    pairs[..., 1] *= cos
-    pairs[..., 1] += real * sin
+    turn = np.empty(angle.shape, dtype=np.complex64)
+    turn.real = np.cos(angle)
+    turn.imag = np.sin(angle)
+    spectrum *= turn
     resynthesised = scipy.fft.irfft(spectrum, n=width, axis=-1, workers=-1)
     resynthesised *= window
     shape = (n_records, n_channels, n_frames, _HOPS_PER_WINDOW, hop)
-    summed = _overlap_add(resynthesised.astype(np.float32).reshape(shape), n_blocks)
+    summed = _overlap_add(resynthesised.reshape(shape), n_blocks)
     squared = np.broadcast_to(np.square(window).reshape(_HOPS_PER_WINDOW, hop), shape[2:])
     weight = _overlap_add(squared, n_blocks)
     # Every sample of the record lies under four windows.
     surrogates = summed[..., width : width + n_times] / weight[width : width + n_times]
-    # Incoherent phases partly cancel where windows overlap: give each
-    # component the record's energy back.
     actual = np.sqrt(np.mean(np.square(surrogates), axis=-1, keepdims=True))
     target = np.sqrt(np.mean(np.square(records), axis=-1, keepdims=True))
     surrogates *= np.divide(target, actual, out=np.ones_like(target), where=actual > 0)
