@@ -24,23 +24,49 @@ from .signal import KERNELS
 
 __all__ = ["main"]
 
-_GENERATORS = {"timesnet": "TimesNetGenerator", "cvae": "SpectrogramCVAEGenerator"}
+_GENERATORS = {
+    "timesnet": "TimesNetGenerator",
+    "cvae": "SpectrogramCVAEGenerator",
+    "stochastic": "StochasticGenerator",
+}
+# --sampler choices: how TimesNet-Gen and the stochastic generator draw
+# (docs/method.rst, "Sampling" and "Records, not averages").
+_SAMPLERS = ("mixing", "evolutionary", "paper")
+
+
+def _sampler(name):
+    """The sampler object a --sampler name stands for."""
+    from .sampling import EvolutionarySampler, MixingSampler
+
+    return {
+        "mixing": MixingSampler,
+        "evolutionary": EvolutionarySampler,
+        "paper": MixingSampler.paper,
+    }[name]()
+
+
+def _check_takes_sampler(cls_name, sampler):
+    if sampler is not None and cls_name == "SpectrogramCVAEGenerator":
+        raise UsageError(
+            "--sampler applies to timesnet and stochastic generators; the CVAE samples "
+            "its station's latent Gaussian"
+        )
 
 
 class UsageError(ValueError):
     """A mistake in the command line itself."""
 
 
-def _parse_params(pairs, estimator_cls):
+def _parse_params(pairs, estimator_cls, sampler=None):
     """``["epochs=3", "d_model=8"]`` -> dict, values read as Python literals.
 
-    The sampler's options are ``sampler__...`` (e.g. ``sampler__n_mix=3``).
+    The sampler's options are ``sampler__...`` (e.g. ``sampler__n_mix=3``),
+    those of ``sampler`` (a --sampler name) when given, else of the default
+    ``MixingSampler``.
     """
-    from .sampling import MixingSampler
-
     estimator = estimator_cls()
     if "sampler" in estimator.get_params(deep=False) and estimator.sampler is None:
-        estimator.set_params(sampler=MixingSampler())
+        estimator.set_params(sampler=_sampler(sampler or "mixing"))
     allowed = estimator.get_params()
     params = {}
     for pair in pairs or []:
@@ -166,10 +192,20 @@ def _cmd_fit(args):
     from ._distributed import is_main_process
 
     cls = getattr(skgen, _GENERATORS[args.generator])
-    params = _parse_params(args.param, cls)
+    _check_takes_sampler(cls.__name__, args.sampler)
+    params = _parse_params(args.param, cls, args.sampler)
+    if args.sampler is not None:
+        params["sampler"] = _sampler(args.sampler)
+        if args.generator == "stochastic" and args.sampler == "evolutionary":
+            # new phases for the station's records: the bank keeps them
+            params.setdefault("source", "records")
     params.setdefault("fs", args.fs)
-    params.setdefault("verbose", 1)
-    n_times = params.get("n_times", cls().n_times)
+    defaults = cls().get_params(deep=False)
+    if "verbose" in defaults:
+        params.setdefault("verbose", 1)
+    if defaults["n_times"] is None:
+        params.setdefault("n_times", 6000)
+    n_times = params.get("n_times", defaults["n_times"])
     if n_times is None:
         raise UsageError(
             "--param n_times=None cannot be used with files: records are read to a "
@@ -292,8 +328,11 @@ def _cmd_sample(args):
     format = _sample_format(args)
     n = check_count(args.n, "n_samples")
     generator = skgen.load(args.model)
+    _check_takes_sampler(type(generator).__name__, args.sampler)
     station = _station_label(generator, args.station)
     _check_output_size(n, generator.n_times_, format, out)
+    if args.sampler is not None:
+        generator.set_params(sampler=_sampler(args.sampler))
     # One random stream through all chunks: the same --seed gives the same
     # records, and up to SAMPLE_CHUNK records those of one sample() call.
     rng = np.random.RandomState(args.seed)
@@ -430,6 +469,12 @@ def build_parser():
     fit.add_argument("--model", required=True, help="model file to write")
     fit.add_argument("--generator", choices=sorted(_GENERATORS), default="timesnet")
     fit.add_argument(
+        "--sampler",
+        choices=_SAMPLERS,
+        help="how timesnet and stochastic generators draw records (default: the "
+        "generator's); evolutionary with stochastic keeps the records (source=records)",
+    )
+    fit.add_argument(
         "--param",
         action="append",
         metavar="KEY=VALUE",
@@ -475,6 +520,9 @@ def build_parser():
         "the generator's provenance and the scenario (see docs/data.rst)",
     )
     sample.add_argument("--seed", type=int, default=None)
+    sample.add_argument(
+        "--sampler", choices=_SAMPLERS, help="draw with this sampler instead of the model's"
+    )
     sample.add_argument(
         "--magnitude", type=float, help="scenario moment magnitude (with --distance)"
     )

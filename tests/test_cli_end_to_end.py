@@ -315,3 +315,45 @@ def test_python_dash_m_skgen(folder, timesnet_model, tmp_path):
     assert bad.stderr.strip().splitlines() == [bad.stderr.strip()]
     assert "XX.Q00" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "two.mseed").exists()
+
+
+def test_stochastic_generator_with_the_evolutionary_sampler(folder, tmp_path, capsys):
+    # Training-free: --sampler evolutionary keeps the records (source=records);
+    # n_times defaults to 6000 for a generator that takes it from the data,
+    # here given.
+    model = tmp_path / "stochastic.skgen"
+    argv = ["fit", folder / "A.mseed", "--model", model, "--generator", "stochastic"]
+    argv += ["--sampler", "evolutionary", "--param", "n_times=512"]
+    argv += ["--param", "sampler__window=1.28"]
+    status, out, _ = run(argv, capsys)
+    assert status == 0 and "fitted StochasticGenerator on 8 records" in out
+    generator = skgen.load(model)
+    assert generator.source == "records"
+    assert isinstance(generator.sampler, skgen.EvolutionarySampler)
+    assert generator.sampler.window == 1.28
+    out_file = tmp_path / "evolved.npz"
+    argv = ["sample", "--model", model, "--station", "XX.A00", "-n", 3, "--seed", 1]
+    assert run(argv + ["--out", out_file], capsys)[0] == 0
+    written = np.load(out_file)["X"]
+    np.testing.assert_array_equal(written, generator.sample("XX.A00", 3, random_state=1))
+
+
+def test_sample_with_another_sampler(fitted_models, tmp_path, capsys):
+    _, _, both = fitted_models["timesnet"]
+    out_file = tmp_path / "paper.npz"
+    argv = ["sample", "--model", both, "--station", "XX.B00", "-n", 2, "--seed", 0]
+    assert run(argv + ["--sampler", "paper", "--out", out_file], capsys)[0] == 0
+    expected = skgen.load(both).sample(
+        "XX.B00", 2, random_state=0, sampler=skgen.MixingSampler.paper()
+    )
+    np.testing.assert_array_equal(np.load(out_file)["X"], expected)
+
+
+def test_sampler_option_is_refused_for_the_cvae(folder, fitted_models, tmp_path, capsys):
+    _, _, both = fitted_models["cvae"]
+    argv = ["sample", "--model", both, "--station", "XX.B00", "--out", tmp_path / "x.npz"]
+    status, _, err = run(argv + ["--sampler", "evolutionary"], capsys)
+    assert status == 2 and "--sampler applies to timesnet and stochastic" in err
+    argv = ["fit", folder / "A.mseed", "--model", tmp_path / "m.skgen", "--generator", "cvae"]
+    status, _, err = run(argv + ["--sampler", "mixing"], capsys)
+    assert status == 2 and "--sampler applies to timesnet and stochastic" in err
