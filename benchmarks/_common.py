@@ -13,6 +13,7 @@ import numpy as np
 import torch
 
 from skgen import (
+    EvolutionarySampler,
     HVSRAlignmentScorer,
     IntensityMeasureScorer,
     MixingSampler,
@@ -23,6 +24,8 @@ from skgen.datasets import REGIONS
 # Samplers on a fitted TimesNetGenerator (set_params), by name.
 SAMPLING_VARIANTS = {
     "default": {},
+    "mixing": {"sampler": MixingSampler()},
+    "evolutionary": {"sampler": EvolutionarySampler()},
     "paper": {"sampler": MixingSampler.paper()},
     # skgen 0.1's sampling: Dirichlet(1) weights on waveforms and amplitudes,
     # energy restoring only.

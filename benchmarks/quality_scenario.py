@@ -19,7 +19,9 @@ the ratio conditioned / unconditioned (target <= 0.6), and f0 alignment of the
 conditioned records next to the real-vs-real ceiling (target: within 0.05).
 Mean over seeds with the spread (min-max) in brackets.
 
-Alternatives of the mechanism are measured on the same fitted networks
+The training-free ``StochasticGenerator`` (the reference) and
+``StochasticGenerator(source="records", sampler=EvolutionarySampler())`` are
+scored beside every run. Alternatives of the mechanism are measured on the same fitted networks
 (``--variants``, names from ``VARIANTS``): the default (kernel-weighted
 records, then the ground-motion gain), the gain alone on uniform mixes (what
 the CVAE does), the kernel alone without a gain, the gain without the
@@ -36,7 +38,7 @@ from _common import SAMPLING_VARIANTS as SAMPLING
 from _common import fit_and_register, parse, write_json
 from _common import parser as common_parser
 
-from skgen import TimesNetGenerator, make_strong_motion
+from skgen import EvolutionarySampler, StochasticGenerator, TimesNetGenerator, make_strong_motion
 from skgen.datasets import REGIONS
 from skgen.scoring import scenario_errors
 
@@ -75,14 +77,25 @@ VARIANTS = {
     "gain-only": _uniform_mixes,
     "kernel-only": _no_gain,
     "no-correction": _no_correction,
-    "narrow": {"scenario_bandwidth": (0.25, 0.25)},
-    "wide": {"scenario_bandwidth": (1.0, 1.0)},
+    "narrow": {"sampler__scenario_bandwidth": (0.25, 0.25)},
+    "wide": {"sampler__scenario_bandwidth": (1.0, 1.0)},
+    "mixing": SAMPLING["mixing"],
+    "evolutionary": SAMPLING["evolutionary"],
     # The sampler's defaults (docs/method.rst, "Sampling") one at a time, and
     # skgen 0.1's sampling, as _common.SAMPLING_VARIANTS names them.
     "alpha 1": SAMPLING["alpha 1"],
     "no alignment": SAMPLING["no alignment"],
     "no envelope": SAMPLING["no envelope"],
     "0.1 sampling": SAMPLING["0.1"],
+}
+
+# Training-free generators scored beside every run (no network): the
+# reference, and the evolutionary sampler on the records themselves.
+REFERENCES = {
+    "stochastic": lambda: StochasticGenerator(),
+    "evolutionary, no network": lambda: StochasticGenerator(
+        source="records", sampler=EvolutionarySampler()
+    ),
 }
 
 COLUMNS = ("conditioned", "unconditioned", "gmm", "ratio", "f0_alignment", "f0_ceiling")
@@ -104,6 +117,7 @@ def run_seed(seed, args):
     )
     fit_time = fit_and_register(generator, data, args.train, scenario=True)
     results = {}
+    generators = {}
     for variant in args.variants:
         changed = copy.deepcopy(generator)
         change = VARIANTS[variant]
@@ -111,6 +125,11 @@ def run_seed(seed, args):
             change(changed)
         else:
             changed.set_params(**change)
+        generators[variant] = changed
+    for name, make in REFERENCES.items():
+        generators[name] = make()
+        fit_and_register(generators[name], data, args.train, scenario=True)
+    for variant, changed in generators.items():
         for region, d in data.items():
             errors = scenario_errors(
                 changed,
@@ -148,13 +167,13 @@ def main():
         f"{args.n_times}, epochs {args.epochs}+{args.noise_epochs}, fit "
         f"{np.mean(fit_times):.0f} s; mean over seeds {args.seeds} [min-max]"
     )
-    print(f"{'variant':12} region  " + "  ".join(f"{c:>20}" for c in COLUMNS))
+    print(f"{'variant':24} region  " + "  ".join(f"{c:>20}" for c in COLUMNS))
     for variant, region in per_seed[0]:
         cells = []
         for column in COLUMNS:
             values = np.array([r[variant, region][column] for r in per_seed])
             cells.append(f"{values.mean():.3f} [{values.min():.2f}-{values.max():.2f}]")
-        print(f"{variant:12} {region:6}  " + "  ".join(f"{c:>20}" for c in cells))
+        print(f"{variant:24} {region:6}  " + "  ".join(f"{c:>20}" for c in cells))
     seeds = [{f"{v} {r}": value for (v, r), value in res.items()} for res in per_seed]
     write_json(args.json, {"args": vars(args), "seeds": seeds, "fit_time": fit_times})
 
