@@ -79,7 +79,9 @@ def evolutionary_surrogates(records, width, rng):
     -------
     surrogates : ndarray of shape (n_records, n_channels, n_times), float32
     """
-    records = np.asarray(records, dtype=np.float32)
+    # C order: reductions over time then sum in the same order whatever the
+    # layout the records came in (a bank of network outputs is strided).
+    records = np.ascontiguousarray(records, dtype=np.float32)
     return np.concatenate(
         [
             _block_surrogates(records[start : start + _BLOCK], width, rng)
@@ -114,7 +116,8 @@ def _block_surrogates(records, width, rng):
     weight = _overlap_add(squared, n_blocks)
     # Every sample of the record lies under four windows.
     surrogates = summed[..., width : width + n_times] / weight[width : width + n_times]
-    actual = np.sqrt(np.mean(np.square(surrogates), axis=-1, keepdims=True))
-    target = np.sqrt(np.mean(np.square(records), axis=-1, keepdims=True))
-    surrogates *= np.divide(target, actual, out=np.ones_like(target), where=actual > 0)
+    actual = np.sqrt(np.mean(np.square(surrogates), axis=-1, keepdims=True, dtype=np.float64))
+    target = np.sqrt(np.mean(np.square(records), axis=-1, keepdims=True, dtype=np.float64))
+    gain = np.divide(target, actual, out=np.ones_like(target), where=actual > 0)
+    surrogates *= gain.astype(np.float32)
     return surrogates

@@ -1,11 +1,11 @@
-"""Generators whose new records a sampler mixes from the station bank.
+"""Generators whose new records a sampler draws from the station bank.
 
 :class:`MixingGenerator` connects a generator to its ``sampler`` parameter
-(:class:`skgen.MixingSampler` by default): the sampler draws, mixes and
-restores; the generator supplies the waveforms it mixes (the bank's
-``recon``, or fresh ones through ``_components``) and, with a latent space,
-the decoded latent noise (``_latent_noise``). A new sampler needs no change
-here or in the generators.
+(``None`` meaning the class's ``_default_sampler``): the sampler draws,
+mixes and restores; the generator supplies the waveforms it draws on (the
+bank's ``recon``, or fresh ones through ``_components``) and, with a latent
+space, the decoded latent noise (``_latent_noise``). A new sampler needs no
+change here or in the generators.
 """
 
 from ._base import BaseStationGenerator
@@ -24,6 +24,8 @@ class MixingGenerator(BaseStationGenerator):
     Not used directly: see :class:`skgen.TimesNetGenerator`.
     """
 
+    # The sampler ``sampler=None`` stands for.
+    _default_sampler = MixingSampler
     # ``_latent_noise(n, seed, sample_noise)`` of a generator with a latent
     # space (see MixingSampler.sample); None without one.
     _latent_noise = None
@@ -33,7 +35,8 @@ class MixingGenerator(BaseStationGenerator):
 
     def set_params(self, **params):
         """Set parameters; ``sampler__...`` on the default sampler (None) sets
-        them on a new ``MixingSampler()``.
+        them on a new default sampler (the class's, e.g. ``EvolutionarySampler()``
+        for :class:`skgen.TimesNetGenerator`).
 
         Returns
         -------
@@ -41,12 +44,12 @@ class MixingGenerator(BaseStationGenerator):
         """
         nested = any(key.startswith("sampler__") for key in params)
         if nested and "sampler" not in params and self.sampler is None:
-            params = {"sampler": MixingSampler(), **params}
+            params = {"sampler": self._default_sampler(), **params}
         return super().set_params(**params)
 
     def _sampler(self):
-        """The ``sampler`` parameter, None meaning ``MixingSampler()``."""
-        return MixingSampler() if self.sampler is None else self.sampler
+        """The ``sampler`` parameter, None meaning the class's default sampler."""
+        return self._default_sampler() if self.sampler is None else self.sampler
 
     def _check_fit_input(self, X, stations):
         # A sampling typo should not wait for the training to end.
@@ -58,7 +61,8 @@ class MixingGenerator(BaseStationGenerator):
             return self._sampler()
         if not all(callable(getattr(sampler, name, None)) for name in _SAMPLER_METHODS):
             raise TypeError(
-                "sampler must be a sampler such as skgen.MixingSampler (with methods "
+                "sampler must be a sampler such as skgen.EvolutionarySampler or "
+                "skgen.MixingSampler (with methods "
                 f"{', '.join(_SAMPLER_METHODS)}), got {type(sampler).__name__}."
             )
         return sampler

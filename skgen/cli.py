@@ -60,13 +60,14 @@ class UsageError(ValueError):
 def _parse_params(pairs, estimator_cls, sampler=None):
     """``["epochs=3", "d_model=8"]`` -> dict, values read as Python literals.
 
-    The sampler's options are ``sampler__...`` (e.g. ``sampler__n_mix=3``),
-    those of ``sampler`` (a --sampler name) when given, else of the default
-    ``MixingSampler``.
+    The sampler's options are ``sampler__...`` (e.g. ``sampler__window=5.12``),
+    those of ``sampler`` (a --sampler name) when given, else of the
+    generator's default sampler.
     """
     estimator = estimator_cls()
     if "sampler" in estimator.get_params(deep=False) and estimator.sampler is None:
-        estimator.set_params(sampler=_sampler(sampler or "mixing"))
+        default = estimator._default_sampler()
+        estimator.set_params(sampler=default if sampler is None else _sampler(sampler))
     allowed = estimator.get_params()
     params = {}
     for pair in pairs or []:

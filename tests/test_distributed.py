@@ -24,6 +24,7 @@ from skgen._timesnet import TimesNetGenerator
 from skgen.cli import main
 from skgen.datasets import make_strong_motion
 from skgen.io import read_records, to_stream
+from skgen.sampling import MixingSampler
 
 N_TIMES = 64
 # Dropout 0 and no noise injection: a loss without randomness, so the world
@@ -256,6 +257,7 @@ def test_grid_search_on_a_dask_cluster_equals_n_jobs_1():
                 epochs=1,
                 noise_epochs=1,
                 batch_size=8,
+                sampler=MixingSampler(),
                 random_state=0,
             ),
             {"sampler__n_mix": [2, 3]},

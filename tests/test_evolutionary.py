@@ -8,6 +8,7 @@ from sklearn.base import clone
 
 from skgen import (
     EvolutionarySampler,
+    MixingSampler,
     StochasticGenerator,
     TimesNetGenerator,
     load,
@@ -191,11 +192,12 @@ def test_timesnet_samples_with_it():
         random_state=0,
     ).fit(data.X, data.stations)
     station = data.stations[0]
-    default = gen.sample(station, 4, random_state=0)
-    evolved = gen.sample(station, 4, random_state=0, sampler=EvolutionarySampler())
-    assert evolved.shape == default.shape and not np.allclose(evolved, default)
-    gen.set_params(sampler=EvolutionarySampler())
-    np.testing.assert_array_equal(gen.sample(station, 4, random_state=0), evolved)
+    # the default sampler of TimesNet-Gen
+    evolved = gen.sample(station, 4, random_state=0)
+    explicit = gen.sample(station, 4, random_state=0, sampler=EvolutionarySampler())
+    np.testing.assert_array_equal(explicit, evolved)
+    mixed = gen.sample(station, 4, random_state=0, sampler=MixingSampler())
+    assert mixed.shape == evolved.shape and not np.allclose(mixed, evolved)
 
 
 def test_nested_parameters():

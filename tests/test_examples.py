@@ -58,7 +58,7 @@ def test_cross_region_selection(tmp_path, run_example):
         rows = [line for line in stdout.splitlines() if line.startswith(model)]
         assert len(rows) == 3  # two folds and the mean
         assert "train B -> test A" in rows[0] and "train A -> test B" in rows[1]
-    assert "best: {'sampler__n_mix':" in stdout
+    assert "best: {'sampler': " in stdout
     assert len(list(out.glob("*-A-to-B-f0-confusion.png"))) == 2
 
 

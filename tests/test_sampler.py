@@ -8,7 +8,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV, KFold
 
-from skgen import MixingSampler, TimesNetGenerator
+from skgen import EvolutionarySampler, MixingSampler, StochasticGenerator, TimesNetGenerator
 from skgen._network_fit import fit_checkpoint
 
 N_TIMES = 64
@@ -40,11 +40,17 @@ def test_sampler_parameters_are_nested_parameters():
 
 
 def test_set_params_on_the_default_sampler_makes_one():
+    # Each generator's own default: TimesNet-Gen's is the evolutionary
+    # sampler, the stochastic reference's the mixing one.
     gen = TimesNetGenerator()
-    assert gen.sampler is None and "sampler__n_mix" not in gen.get_params()
-    gen.set_params(sampler__n_mix=2)
-    assert isinstance(gen.sampler, MixingSampler)
-    assert gen.sampler.get_params() == MixingSampler(n_mix=2).get_params()
+    assert gen.sampler is None and "sampler__window" not in gen.get_params()
+    gen.set_params(sampler__window=5.12)
+    assert isinstance(gen.sampler, EvolutionarySampler)
+    assert gen.sampler.get_params() == EvolutionarySampler(window=5.12).get_params()
+    reference = StochasticGenerator().set_params(sampler__n_mix=2)
+    assert reference.sampler.get_params() == MixingSampler(n_mix=2).get_params()
+    with pytest.raises(ValueError, match="Invalid parameter 'n_mix' for estimator Evol"):
+        TimesNetGenerator().set_params(sampler__n_mix=2)
 
 
 def test_paper_sampler_is_the_published_sampling():
@@ -62,7 +68,7 @@ def test_paper_sampler_is_the_published_sampling():
 
 
 def test_default_sampler_equals_an_explicit_one(fitted):
-    explicit = copy.copy(fitted).set_params(sampler=MixingSampler())
+    explicit = copy.copy(fitted).set_params(sampler=EvolutionarySampler())
     np.testing.assert_array_equal(
         explicit.sample("S0", 3, random_state=1), fitted.sample("S0", 3, random_state=1)
     )
@@ -80,16 +86,22 @@ def test_sample_with_another_sampler_leaves_the_generator_unchanged(fitted):
 
 def test_sampler_is_validated_once_per_sample_call(fitted, monkeypatch):
     calls = []
-    original = MixingSampler._validate_params
+    original = MixingSampler._validate_params  # the shared one of every sampler
 
     def counting(self):
         calls.append(self)
         return original(self)
 
-    monkeypatch.setattr(MixingSampler, "_validate_params", counting)
     # 600 records: three chunks of at most 256.
-    assert fitted.sample("S0", 600, random_state=0).shape == (600, 3, N_TIMES)
-    assert len(calls) == 1
+    for sampler in (MixingSampler(), EvolutionarySampler()):
+        calls.clear()
+        monkeypatch.setattr(type(sampler), "_validate_params", counting)
+        assert fitted.sample("S0", 600, random_state=0, sampler=sampler).shape == (
+            600,
+            3,
+            N_TIMES,
+        )
+        assert calls == [sampler]
 
 
 def test_bad_sampler_fails_fit_before_training(monkeypatch):
@@ -151,7 +163,7 @@ def test_grid_search_over_sampler_settings_trains_one_network_per_fold(
     X, stations = _records()
     calls = _count_training(monkeypatch)
     location = None if memory is None else str(tmp_path / "cache")
-    gen = TimesNetGenerator(**TINY, memory=location, random_state=0)
+    gen = TimesNetGenerator(**TINY, sampler=MixingSampler(), memory=location, random_state=0)
     search = GridSearchCV(gen, GRID, cv=KFold(2), scoring=_spread).fit(X, stations)
     # 3 settings x 2 folds + the refit on all records: 7 fits; with the
     # cache, one network per training set (2 folds + all records).
@@ -183,7 +195,11 @@ def test_cli_params_reach_the_sampler():
     from skgen.cli import _parse_params
 
     params = _parse_params(
-        ["sampler__n_mix=3", "sampler__restore=None", "d_model=8"], TimesNetGenerator
+        ["sampler__window=5.12", "sampler__restore=None", "d_model=8"], TimesNetGenerator
     )
     gen = TimesNetGenerator().set_params(**params)
-    assert gen.d_model == 8 and gen.sampler.n_mix == 3 and gen.sampler.restore is None
+    assert gen.d_model == 8 and gen.sampler.window == 5.12 and gen.sampler.restore is None
+    # with --sampler mixing, the mixing sampler's options
+    params = _parse_params(["sampler__n_mix=3"], TimesNetGenerator, "mixing")
+    gen = TimesNetGenerator(sampler=MixingSampler()).set_params(**params)
+    assert gen.sampler.n_mix == 3
