@@ -1,20 +1,23 @@
-"""TimesNet-Gen against the spectrogram CVAE on the demo data, with intervals
-and paired tests.
+"""TimesNet-Gen against the spectrogram CVAE and the training-free
+generators on the demo data, with intervals and paired tests.
 
-The setting of ``skgen demo``: both generators trained on region A (its data
+The setting of ``skgen demo``: the generators trained on region A (its data
 sizes, ``_common.DEMO``; 60 s at 100 Hz) with their CPU defaults, region B's
 stations registered with frozen weights; then :func:`skgen.compare` over
 ``--n-repeats`` pool/held-out splits and generation seeds, and the
 real-vs-real ceilings of one split. Prints the table and writes it as JSON.
 
-``--paper`` adds TimesNet-Gen with the published code's sampling
-(``MixingSampler.paper()`` on the same fitted network);
-``--cvae-params key=value ...`` adds a CVAE with those parameters (e.g. the
-best of ``examples/tune_cvae.py``) next to the default one; ``--timesnet
-key=value ...`` overrides TimesNet-Gen's parameters (``epochs=30`` is what
-the full demo trains where the CPU has no native bfloat16).
+Besides TimesNet-Gen (default sampler: ``EvolutionarySampler``) and the
+CVAE, the table always holds TimesNet-Gen with ``MixingSampler()`` (the same
+fitted network), the training-free reference ``StochasticGenerator()`` and
+``StochasticGenerator(source="records", sampler=EvolutionarySampler())``
+(the default sampler without a network). ``--paper`` adds TimesNet-Gen with
+the published code's sampling (``MixingSampler.paper()`` on the same
+network); ``--cvae-params key=value ...`` adds a CVAE with those parameters
+(e.g. the best of ``examples/tune_cvae.py``) next to the default one;
+``--timesnet key=value ...`` overrides TimesNet-Gen's parameters.
 
-    python benchmarks/compare_models.py                  # about 10 min on 2 cores
+    python benchmarks/compare_models.py                  # about 15 min on 2 cores
     python benchmarks/compare_models.py --quick          # the quick demo's setting
     python benchmarks/compare_models.py --paper --cvae-params beta=1e-3 latent_dim=16
 """
@@ -30,15 +33,28 @@ from _common import DEMO, parse_params, simulate
 from sklearn.base import clone
 
 from skgen import (
+    EvolutionarySampler,
     HVSRAlignmentScorer,
     IntensityMeasureScorer,
     MixingSampler,
     SpectrogramCVAEGenerator,
+    StochasticGenerator,
     TimesNetGenerator,
     compare,
 )
 
-METRICS = ("alignment", "f0_js", "log_hvsr", "psa", "pga", "duration", "fas", "novelty", "c2st")
+METRICS = (
+    "alignment",
+    "f0_js",
+    "log_hvsr",
+    "psa",
+    "pga",
+    "duration",
+    "fas",
+    "novelty",
+    "c2st",
+    "spread",
+)
 
 
 def main():
@@ -77,12 +93,25 @@ def main():
         start = time.perf_counter()
         model.fit(data[0].X, data[0].stations)
         print(f"fit {name}: {time.perf_counter() - start:.0f} s")
+    # Samplers only: the same fitted network, sampled another way.
+    network = models.pop("TimesNet-Gen")
+    first = {
+        "TimesNet-Gen": network,
+        "TimesNet-Gen (mixing)": copy.deepcopy(network).set_params(sampler=MixingSampler()),
+    }
     if args.paper:
-        # Sampling parameters only: the same fitted network, sampled as the
-        # published code does.
-        paper = copy.deepcopy(models["TimesNet-Gen"]).set_params(sampler=MixingSampler.paper())
-        first = {"TimesNet-Gen": models.pop("TimesNet-Gen"), "TimesNet-Gen (paper)": paper}
-        models = {**first, **models}
+        first["TimesNet-Gen (paper)"] = copy.deepcopy(network).set_params(
+            sampler=MixingSampler.paper()
+        )
+    references = {
+        "Stochastic (reference)": StochasticGenerator(),
+        "Evolutionary, no network": StochasticGenerator(
+            source="records", sampler=EvolutionarySampler()
+        ),
+    }
+    for reference in references.values():
+        reference.fit(data[0].X, data[0].stations)
+    models = {**first, **models, **references}
 
     start = time.perf_counter()
     result = compare(
