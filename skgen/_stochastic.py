@@ -43,11 +43,14 @@ class StochasticGenerator(MixingGenerator):
         Samples per record; ``None`` takes it from the data given to ``fit``.
     fs : float, default=100.0
         Sampling rate in Hz (the envelope window, scoring and scenarios).
-    sampler : MixingSampler or None, default=None
+    sampler : MixingSampler, EvolutionarySampler or None, default=None
         How records are drawn, mixed and restored; None means
         ``MixingSampler()`` (spectrum and envelope restoring, which shape
         the noise). Its ``sample_noise`` must be 0: there is no latent
-        space.
+        space. ``EvolutionarySampler()`` with ``source="records"`` gives
+        each station record new phases in its time-frequency cells, skgen's
+        best generator on its presets (docs/method.rst, "Does the network
+        earn its place?").
     source : {"noise", "records"}, default="noise"
         The waveforms the sampler mixes: fresh white noise for every mixed
         record (the stochastic method), or the station's normalised records
