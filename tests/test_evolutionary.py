@@ -230,3 +230,23 @@ def test_noise_source_is_refused_with_the_fix(data):
     gen = StochasticGenerator().fit(data.X, data.stations)
     with pytest.raises(ValueError, match="source='records'"):
         gen.sample(data.stations[0], 2, sampler=EvolutionarySampler())
+
+
+def test_generated_records_vary_as_much_as_the_station_records():
+    # One parent per record, parents cycling: the spread of ln PGA and ln
+    # Arias across generated records is the station's; mixtures compress it.
+    from skgen.signal import arias_intensity, pga
+
+    data = make_strong_motion(n_stations=2, records_per_station=10, n_times=2048, random_state=3)
+    gen = StochasticGenerator(source="records").fit(data.X, data.stations)
+    for station in np.unique(data.stations):
+        real = data.X[data.stations == station]
+        ratios = {}
+        for name, sampler in (("evolutionary", EvolutionarySampler()), ("mixing", None)):
+            X = gen.sample(station, 40, random_state=0, sampler=sampler)
+            ratios[name] = [
+                np.std(np.log(measure(X))) / np.std(np.log(measure(real)))
+                for measure in (pga, lambda x: arias_intensity(x, FS).sum(axis=-1))
+            ]
+        assert all(0.85 < r < 1.2 for r in ratios["evolutionary"]), ratios
+        assert all(r < 0.8 for r in ratios["mixing"]), ratios
