@@ -17,11 +17,16 @@ def test_quick_demo_writes_report_metrics_and_figures(tmp_path, capsys):
     assert main(["demo", "--quick", "--out", str(out)]) == 0
     printed = capsys.readouterr().out
     assert "TimesNet-Gen" in printed and "Spectrogram CVAE" in printed
-    assert "Stochastic (reference)" in printed
+    assert "Stochastic (reference)" in printed and "Evolutionary (no network)" in printed
     assert "real-vs-real" in printed
 
     metrics = json.loads((out / "metrics.json").read_text())
-    names = ("TimesNet-Gen", "Spectrogram CVAE", "Stochastic (reference)")
+    names = (
+        "TimesNet-Gen",
+        "Spectrogram CVAE",
+        "Stochastic (reference)",
+        "Evolutionary (no network)",
+    )
     assert set(metrics) == {*names, "comparison"}
     for name in names:
         result = metrics[name]
@@ -41,15 +46,16 @@ def test_quick_demo_writes_report_metrics_and_figures(tmp_path, capsys):
     assert set(comparison["models"]) == set(names)
     assert "TimesNet-Gen vs Stochastic (reference)" in comparison["p_values"]
     for by_metric in comparison["models"].values():
-        assert set(by_metric) == {"alignment", "psa", "duration", "novelty", "c2st"}
+        assert set(by_metric) == {"alignment", "psa", "duration", "novelty", "c2st", "spread"}
 
     html = (out / "report.html").read_text()
     figures = sorted(p.name for p in out.glob("*.png"))
     # per model: f0 confusion, response spectra, durations, novelty, the
     # GOF heat map, PSA against the GMM, the residual correlation, and 4
     # figures for one station of each of the 2 regions; none of the reference
-    assert len(figures) == 2 * (7 + 4 * 2)
+    assert len(figures) == 3 * (7 + 4 * 2)
     assert not any(name.startswith("Stochastic") for name in figures)
+    assert "Evolutionary-(no-network)-gof-bands.png" in figures
     assert "TimesNet-Gen-gof-bands.png" in figures and "TimesNet-Gen-gmm-psa.png" in figures
     assert html.count("data:image/png;base64,") == len(figures)
     assert "<table>" in html and "alignment ceiling" in html
