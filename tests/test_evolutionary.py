@@ -4,6 +4,7 @@ its time-frequency cells, the parent's band amplitudes and envelope."""
 import numpy as np
 import pytest
 import scipy.signal
+from _testing import MINIMAL_TIMESNET
 from sklearn.base import clone
 
 from skgen import (
@@ -181,15 +182,7 @@ def test_scenario_favours_near_parents(fitted, data):
 def test_timesnet_samples_with_it():
     data = make_strong_motion(n_stations=2, records_per_station=4, n_times=256, random_state=1)
     gen = TimesNetGenerator(
-        n_times=256,
-        d_model=4,
-        d_ff=4,
-        e_layers=1,
-        top_k=1,
-        num_kernels=1,
-        epochs=1,
-        noise_epochs=1,
-        random_state=0,
+        n_times=256, epochs=1, noise_epochs=1, random_state=0, **MINIMAL_TIMESNET
     ).fit(data.X, data.stations)
     station = data.stations[0]
     # the default sampler of TimesNet-Gen
