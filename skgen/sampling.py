@@ -8,10 +8,16 @@ estimators take their parts: ``TimesNetGenerator(sampler=MixingSampler())``,
 also sample with another sampler without changing it:
 ``gen.sample(station, n, sampler=MixingSampler.paper())``.
 
+Two samplers: :class:`EvolutionarySampler` (one station record per
+generated record, with new phases in its time-frequency cells; TimesNet-Gen's
+default) and :class:`MixingSampler` (Dirichlet-weighted mixtures of several
+records, the paper's method; the stochastic reference's default).
+
 The sampler owns its options, their validation, the bank entries it needs
 and its defaults for model files written before samplers existed
-(docs/method.rst, "Sampling"). numpy only: it knows the bank's arrays, not
-the network; a generator hands it the waveforms it mixes.
+(docs/method.rst, "Sampling" and "Records, not averages"). numpy only: it
+knows the bank's arrays, not the network; a generator hands it the
+waveforms it draws on.
 """
 
 import numbers
