@@ -1,4 +1,5 @@
-"""TimesNet-Gen against the spectrogram CVAE baseline, side by side.
+"""TimesNet-Gen against the spectrogram CVAE baseline, side by side, with the
+training-free stochastic reference.
 
 The protocol of ``quality_timesnet.py``: per seed, every region preset is
 simulated, each generator trains on one region with its default CPU
@@ -23,7 +24,7 @@ from _common import (
     write_json,
 )
 
-from skgen import SpectrogramCVAEGenerator, TimesNetGenerator
+from skgen import SpectrogramCVAEGenerator, StochasticGenerator, TimesNetGenerator
 
 
 def main():
@@ -35,6 +36,8 @@ def main():
     models = {
         "TimesNetGenerator": (TimesNetGenerator, parse_params(args.timesnet)),
         "SpectrogramCVAEGenerator": (SpectrogramCVAEGenerator, parse_params(args.cvae)),
+        # the training-free reference every generator is compared with
+        "StochasticGenerator": (StochasticGenerator, {}),
     }
     runs = {name: [] for name in models}
     seconds = {name: [] for name in models}

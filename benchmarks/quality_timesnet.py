@@ -18,6 +18,7 @@ and held-out records:
 - :class:`skgen.HVSRAlignmentScorer`: f0 alignment next to its split-half
   real-vs-real ceiling.
 
+The training-free ``StochasticGenerator()`` is scored beside every run.
 Each value is the mean over seeds, with the spread (min-max) in brackets;
 ``*`` marks a distortion outside its target (``_common.TARGETS``).
 
@@ -43,7 +44,10 @@ from _common import (
     write_json,
 )
 
-from skgen import TimesNetGenerator
+from skgen import StochasticGenerator, TimesNetGenerator
+
+# The training-free reference scored beside every run.
+REFERENCE = "stochastic reference"
 
 
 def main():
@@ -55,8 +59,8 @@ def main():
     args = parse(cli)
     params = parse_params(args.params)
     regions = regions_of(args.train)
-    runs = {name: [] for name in args.variants}
-    seconds = []
+    runs = {name: [] for name in [*args.variants, REFERENCE]}
+    seconds, reference_seconds = [], []
     for seed in args.seeds:
         data = simulate(regions, args.stations, args.records, seed)
         generator = TimesNetGenerator(random_state=seed, **params)
@@ -66,11 +70,15 @@ def main():
             generator.set_params(**SAMPLING_VARIANTS[name])
             runs[name].append(evaluate(generator, data, seed))
             generator.set_params(**defaults)
+        reference = StochasticGenerator()
+        reference_seconds.append(fit_and_register(reference, data, args.train))
+        runs[REFERENCE].append(evaluate(reference, data, seed))
         print(f"seed {seed}: fit {seconds[-1]:.0f} s", flush=True)
         write_json(args.json, {"params": params, "seconds": seconds, "runs": runs})
     print(f"parameters: {params or 'defaults'}; {args.stations} stations x {args.records} records")
-    for name in args.variants:
-        print_table(name, runs[name], args.train, seconds, mark=missed_target)
+    for name in runs:
+        fits = reference_seconds if name == REFERENCE else seconds
+        print_table(name, runs[name], args.train, fits, mark=missed_target)
 
 
 if __name__ == "__main__":
