@@ -27,7 +27,9 @@ data
     20 records per station, 12 training stations, 200 epochs, n_fft 512.
 fix
     The estimator's options: ``batch_size`` 8 and 4, ``restore_spectrum``,
-    with the intensity-measure distortions (generated / pool) beside.
+    with the intensity-measure distortions (generated / pool) beside; and
+    the better-trained ``batch_size=4`` network's reconstructions and
+    samples from the posterior mixture and the prior.
 
 It also gives, per record, how far the f0 of a reconstruction is from the
 record's own f0 (median ``|ln f0 ratio|``): a record-level measure with much
@@ -35,6 +37,10 @@ less noise than the alignment score. Every number is printed as mean
 [min-max] over the seeds, next to the real-vs-real ceiling.
 
     nice -n 10 python benchmarks/diagnose_cvae.py --threads 1 --json diag.json
+
+takes 15-20 minutes per seed on one thread of a shared 2-core machine (six
+fits, three of them on twice the data or epochs). docs/method.rst, "Why the
+baseline trails", gives the numbers of seeds 0, 1 and 2.
 
 The groups can be chosen with ``--groups``; ``--quick`` is a tiny smoke run.
 """
@@ -394,8 +400,12 @@ def run_seed(args, seed):
             {**model, **AFTER}, data, args.train, seed
         )
         net_after = Network(gen_after)
-        name = "reconstruction, true phase (batch_size=4)"
-        f0err[name] = f0_error(reconstruction(net_after, "true"), data, seed)
+        for phase in ("true", "griffin-lim"):
+            name = f"reconstruction, {phase} phase (batch_size=4)"
+            score(name, PoolTransform(reconstruction(net_after, phase)))
+            f0err[name] = f0_error(reconstruction(net_after, phase), data, seed)
+        score("samples, mixture of posteriors (batch_size=4)", latent_samples(net_after, "mixture"))
+        score("samples, prior N(0, I) (batch_size=4)", latent_samples(net_after, "prior"))
         for key in variants:
             base = gen if key.startswith("batch_size=8") else gen_after
             base = copy.copy(base).set_params(restore_spectrum="restore" in key)
