@@ -178,9 +178,10 @@ def print_table(title, runs, train, seconds, mark=None):
     mean)`` returns True where a cell gets a ``*`` (a missed target).
     """
     regions = list(runs[0])
+    width = max([16, *(len(key) + 2 for key in runs[0][regions[0]])])
     print(f"\n== {title}: trained on {train}, fit {np.mean(seconds):.0f} s (mean)")
     print(
-        f"{'quantity':<16}"
+        f"{'quantity':<{width}}"
         + "".join(f"{r + (' (train)' if r == train else ''):>24}" for r in regions)
     )
     for key in runs[0][regions[0]]:
@@ -189,7 +190,7 @@ def print_table(title, runs, train, seconds, mark=None):
             values = [run[region][key] for run in runs]
             star = "*" if mark is not None and mark(key, np.mean(values)) else ""
             cells.append(spread(values) + star)
-        print(f"{key:<16}" + "".join(f"{c:>24}" for c in cells))
+        print(f"{key:<{width}}" + "".join(f"{c:>24}" for c in cells))
 
 
 def write_json(path, content):

@@ -11,6 +11,7 @@ from ._base import BaseStationGenerator
 from ._constraints import Number, at_least, positive
 from ._distributed import all_reduce_sum
 from ._early_stopping import EARLY_STOPPING_CONSTRAINTS
+from ._mixing import band_amplitudes, band_edges, match_bands
 from ._torch_utils import torch_seed
 from ._validation import check_parameter, seed_from
 from .nn._training import EarlyStopping, train_epochs
@@ -84,6 +85,9 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
     (fitted to the means alone it is singular whenever a station has no
     more records than ``latent_dim``). The decoded magnitudes are turned
     into waveforms by fast Griffin-Lim (:func:`skgen.nn.griffin_lim.griffin_lim`).
+    With ``restore_spectrum`` the Fourier amplitude of each generated record
+    is then set to that of one of the station's records (docs/method.rst,
+    "Why the baseline trails").
 
     Parameters
     ----------
@@ -135,6 +139,15 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         station slot instead of its own.
     griffin_lim_iters : int, default=32
         Griffin-Lim iterations per generated record; dominates sampling cost.
+    restore_spectrum : bool, default=False
+        After Griffin-Lim, set each generated record's Fourier amplitude, in
+        the log-spaced bands of TimesNet-Gen's spectrum restore (about a
+        third of an octave; docs/method.rst, "Sampling"), to that of a
+        record of the station's bank drawn at random; the phase and the
+        amplitude within each band stay the network's. The decoder does not
+        reproduce the site resonance of stations it was not trained on, and
+        this puts it back from the station's records. Off: the paper's
+        baseline.
     device : str, default="cpu"
         ``"cpu"``, ``"cuda"``, ``"cuda:N"`` or ``"auto"``.
     checkpoint : str or path-like, default=None
@@ -166,7 +179,9 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         the held-out ``"validation"`` loss (empty without ``early_stopping``).
     bank_ : dict
         Per station: posterior ``"mean"`` and ``"logvar"`` of shape
-        (n_records, latent_dim) and the decoder ``"slot"`` (n_records,).
+        (n_records, latent_dim), the decoder ``"slot"`` (n_records,) and the
+        records' Fourier ``"band"`` amplitudes (n_records, n_channels,
+        n_bands) that ``restore_spectrum`` sets.
     stations_ : ndarray of shape (n_stations,)
         Stations that can be sampled.
     n_times_, n_channels_, n_features_in_, device_
@@ -203,6 +218,7 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         tol=1e-4,
         unknown_station_rate=0.1,
         griffin_lim_iters=32,
+        restore_spectrum=False,
         device="cpu",
         checkpoint=None,
         random_state=None,
@@ -225,6 +241,7 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         self.tol = tol
         self.unknown_station_rate = unknown_station_rate
         self.griffin_lim_iters = griffin_lim_iters
+        self.restore_spectrum = restore_spectrum
         self.device = device
         self.checkpoint = checkpoint
         self.random_state = random_state
@@ -245,6 +262,7 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         **EARLY_STOPPING_CONSTRAINTS,
         "unknown_station_rate": [Number(numbers.Real, 0, 1, closed="left")],
         "griffin_lim_iters": [at_least(0)],
+        "restore_spectrum": ["boolean"],
         "device": [str, torch.device],
         "checkpoint": [None, str, os.PathLike],
         "random_state": ["random_state"],
@@ -444,7 +462,7 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
     def _encode_records(self, X, stations):
         slots = self._slots(stations)
         mean, logvar = self._encode(X, slots)
-        return {"mean": mean, "logvar": logvar, "slot": slots}
+        return {"mean": mean, "logvar": logvar, "slot": slots, "band": band_amplitudes(X)}
 
     def _decode_waveforms(self, z, slots, seed):
         """Waveforms from latents: decode, un-standardise, Griffin-Lim."""
@@ -469,10 +487,27 @@ class SpectrogramCVAEGenerator(BaseStationGenerator):
         return out
 
     def _generate(self, entry, n_samples, rng):
+        if self.restore_spectrum:
+            band = entry.get("band")
+            n_bands = len(band_edges(self.n_times_)) - 1
+            # Models saved before the bank kept bands have none, or NaN for
+            # the records they held when stations were added since.
+            if band is None or band.shape[-1] != n_bands or not np.isfinite(band).all():
+                raise ValueError(
+                    "restore_spectrum needs the bank's 'band' entries, which this model "
+                    "(saved by an older skgen) lacks; rebuild its bank from the records "
+                    "with with_bank(X, stations)."
+                )
         centre, covariance = station_gaussian(entry["mean"], entry["logvar"])
         z = rng.multivariate_normal(centre, covariance, size=n_samples)
         slots = np.full(n_samples, entry["slot"][0], dtype=np.int64)
-        return self._decode_waveforms(z, slots, seed_from(rng))
+        X = self._decode_waveforms(z, slots, seed_from(rng))
+        if not self.restore_spectrum:
+            return X
+        # Drawn after everything else, so the records without the restore
+        # are the same for a given seed.
+        rows = rng.randint(len(entry["band"]), size=n_samples)
+        return match_bands(X, entry["band"][rows])
 
     # -- public extras ---------------------------------------------------
     def reconstruct(self, X, stations=None, random_state=None):

@@ -459,6 +459,27 @@ def test_model_file_of_skgen_before_samplers_samples_bit_identically():
     )
 
 
+def test_cvae_file_from_before_restore_spectrum_samples_as_it_did():
+    """tests/data/cvae_before_restore.skgen was written by skgen before
+    ``restore_spectrum`` and the bank's band amplitudes (README in
+    tests/data): it keeps its own batch size, samples what it sampled then,
+    and asks for a rebuilt bank only when the restore is switched on."""
+    loaded = load(os.path.join(DATA, "cvae_before_restore.skgen"))
+    expected = np.load(os.path.join(DATA, "cvae_before_restore_samples.npz"))
+    assert loaded.batch_size == 8 and loaded.restore_spectrum is False
+    assert "band" not in loaded.bank_["A"]
+    tolerance = dict(rtol=1e-5, atol=1e-6 * float(np.abs(expected["default"]).max()))
+    np.testing.assert_allclose(
+        loaded.sample("A", 3, random_state=0), expected["default"], **tolerance
+    )
+    loaded.set_params(restore_spectrum=True)
+    with pytest.raises(ValueError, match="rebuild its bank from the records"):
+        loaded.sample("A", 3, random_state=0)
+    stations = np.array(["A"] * 4 + ["B"] * 4)
+    rebuilt = loaded.with_bank(expected["records"], stations)
+    assert rebuilt.sample("A", 3, random_state=0).shape == (3, 3, 128)
+
+
 def test_unknown_nested_estimator_is_refused(fitted, tmp_path):
     gen, _ = fitted
     if not isinstance(gen, TimesNetGenerator):
