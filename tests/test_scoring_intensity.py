@@ -377,3 +377,41 @@ def test_compare_generates_once_per_model_and_repeat(data):
         assert result.scores["a"]["pga"][repeat] == pytest.approx(
             intensity(generator, data.X, data.stations)
         )
+
+
+def test_cached_real_measures_change_no_number(data, replay, monkeypatch):
+    # With a cache, each real record is measured once for all models and
+    # repeats; the scores and the report are those of an uncached run.
+    from skgen.scoring import _intensity_scorer
+    from skgen.scoring._log_measures import LOG_MEASURES
+    from skgen.scoring._protocol import ProtocolCache
+
+    scaled = ReplayGenerator(scale=2.0).fit(data.X, data.stations)
+    scorer = IntensityMeasureScorer(random_state=3)
+    metrics = ["pga", "psa", "spread", "c2st"]
+    cache = ProtocolCache()
+    for model in (replay, scaled):
+        cached = scorer._scores(model, data.X, data.stations, metrics, cache=cache)[0]
+        plain = scorer._scores(model, data.X, data.stations, metrics)[0]
+        assert cached == pytest.approx(plain, rel=1e-6, nan_ok=True)
+        report = scorer._report(model, data.X, data.stations, None, cache)
+        expected = scorer.report(model, data.X, data.stations)
+        assert report.metrics == pytest.approx(expected.metrics, rel=1e-6, nan_ok=True)
+        assert report.ceiling == pytest.approx(expected.ceiling, rel=1e-6, nan_ok=True)
+
+    calls = []
+    measure = _intensity_scorer.log_intensity_measures
+
+    def counting(records, *args):
+        calls.append(len(records))
+        return measure(records, *args)
+
+    monkeypatch.setattr(_intensity_scorer, "log_intensity_measures", counting)
+    cache = ProtocolCache()
+    for model in (replay, scaled):
+        scorer._scores(model, data.X, data.stations, metrics, cache=cache)
+        scorer._report(model, data.X, data.stations, None, cache)
+    # every measure once on the 18 real records, for both models and both
+    # calls; the 9 generated records of each call measured each time
+    assert sorted(set(calls)) == [9, 18]
+    assert calls.count(len(data.X)) == len(LOG_MEASURES)

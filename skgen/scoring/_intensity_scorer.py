@@ -274,20 +274,37 @@ class IntensityMeasureScorer(BaseStationScorer):
             real_rows = np.arange(X.shape[0])
         else:
             real_rows = np.sort(np.concatenate([split.held_out[label] for label in split.labels]))
-        records = np.concatenate([X[real_rows], *protocol.generated])
-        bounds = real_rows.size + np.cumsum([0] + [len(g) for g in protocol.generated])
         spread = SPREAD_MEASURES if "spread" in metrics else ()
         needed = [m for m in LOG_MEASURES if m in metrics or m in spread]
         if "c2st" in metrics:
             needed.append("c2st")
         real, generated = {}, {}
         for measure in needed:
-            if measure == "c2st":
-                values = c2st_features(records, fs, kind=self.c2st_features)
+
+            def measured(records, measure=measure):
+                if measure == "c2st":
+                    return c2st_features(records, fs, kind=self.c2st_features)
+                return log_intensity_measures(records, fs, measure, periods)
+
+            # A real record's measures do not depend on the split: with a
+            # cache (one data set, several models or repeats), every record
+            # is measured once.
+            key = None
+            if cache is not None:
+                setting = self.c2st_features if measure == "c2st" else tuple(periods.tolist())
+                key = ("real records", measure, setting, float(fs))
+            if key is not None and key not in cache:
+                cache[key] = measured(X)
+            if key is not None:
+                values = cache[key]
+                real[measure] = np.full(values.shape, np.nan)
+                real[measure][real_rows] = values[real_rows]
             else:
-                values = log_intensity_measures(records, fs, measure, periods)
-            real[measure] = np.full((X.shape[0], values.shape[1]), np.nan)
-            real[measure][real_rows] = values[: real_rows.size]
+                values = measured(X[real_rows])
+                real[measure] = np.full((X.shape[0], values.shape[1]), np.nan)
+                real[measure][real_rows] = values
+            values = measured(np.concatenate(protocol.generated))
+            bounds = np.cumsum([0] + [len(g) for g in protocol.generated])
             generated[measure] = [values[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
         return _Run(protocol, station_regions, periods, real, generated, c2st_seed)
 
