@@ -46,10 +46,10 @@ SAMPLING_VARIANTS = {
 }
 
 # The data sizes of ``skgen demo`` (full and --quick), per region, and the
-# quick demo's training lengths. The full demo trains TimesNet-Gen for 30
-# epochs where the CPU has no native bfloat16: pass ``epochs=30`` to match.
+# quick demo's training lengths. The full demo trains each generator with
+# its defaults.
 DEMO = {
-    "full": dict(n_stations=8, records_per_station=16, overrides={}),
+    "full": dict(n_stations=8, records_per_station=10, overrides={}),
     "quick": dict(
         n_stations=4,
         records_per_station=10,

@@ -65,6 +65,9 @@ QUALITY_CONFIGS = {
     "fp32 lr 6e-3 35": dict(lr=6e-3, batch_size=8, spectral_loss=0.0, epochs=35),
     "fp32 lr 8e-3 35": dict(lr=8e-3, batch_size=8, spectral_loss=0.0, epochs=35),
     "fp32 lr 4e-3 b4 35": dict(lr=4e-3, batch_size=4, spectral_loss=0.0, epochs=35),
+    "fp32 lr 4e-3 b4 20": dict(lr=4e-3, batch_size=4, spectral_loss=0.0, epochs=20),
+    "fp32 lr 4e-3 b4 24": dict(lr=4e-3, batch_size=4, spectral_loss=0.0, epochs=24),
+    "fp32 lr 4e-3 b4 28": dict(lr=4e-3, batch_size=4, spectral_loss=0.0, epochs=28),
     "bf16": dict(lr=2e-3, batch_size=8, spectral_loss=0.0, bf16=True),
     "bf16 lr 4e-3": dict(lr=4e-3, batch_size=8, spectral_loss=0.0, bf16=True),
     "bf16 lr 4e-3 stft 0.1": dict(lr=4e-3, batch_size=8, spectral_loss=0.1, bf16=True),
@@ -333,7 +336,7 @@ def main():
         return
     if args.quality:
         data = (
-            make_strong_motion(n_stations=8, records_per_station=16, region="A", random_state=0)
+            make_strong_motion(n_stations=8, records_per_station=10, region="A", random_state=0)
             if args.demo_data
             else make_strong_motion(n_stations=10, records_per_station=10, random_state=0)
         )

@@ -61,6 +61,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the quick demo's data and epochs")
     parser.add_argument("--n-repeats", type=int, default=5)
+    parser.add_argument("--records", type=int, default=None, help="per station (default: demo's)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", default="compare_models.json")
@@ -73,7 +74,10 @@ def main():
     config = DEMO["quick" if args.quick else "full"]
     data = list(
         simulate(
-            ["A", "B"], config["n_stations"], config["records_per_station"], args.seed
+            ["A", "B"],
+            config["n_stations"],
+            args.records or config["records_per_station"],
+            args.seed,
         ).values()
     )
     X = np.concatenate([d.X for d in data])

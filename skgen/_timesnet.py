@@ -72,7 +72,7 @@ class TimesNetGenerator(MixingGenerator):
         Convolutions averaged in each Inception block (kernels 1, 3, ...).
     dropout : float, default=0.0
         Dropout after the embedding during training.
-    epochs : int, default=35
+    epochs : int, default=28
         Pre-training epochs (reconstruction MSE on normalised records).
     lr : float, default=4e-3
         Pre-training learning rate (AdamW, cosine schedule, clip 1.0). The
@@ -81,9 +81,9 @@ class TimesNetGenerator(MixingGenerator):
         larger rate give the optimiser enough steps. In float32 (CPUs
         without native bfloat16), batches of 4 at 4e-3 take 100 records of
         6000 samples to a normalised reconstruction error below 0.01 with
-        their peaks within 10 % by epoch 18 of 35 (2 seeds); the 35 + 4
-        epochs take about 2.8 minutes on 2 idle cores (docs/method.rst,
-        "Training length, loss and precision").
+        their peaks within 10 % by epoch 17-20 of 28 (2 seeds, 82-97 s);
+        the 28 + 4 epochs take about 2.7 minutes on 2 idle cores of an AMD
+        EPYC (docs/method.rst, "Training length, loss and precision").
     spectral_loss : float, default=0.0
         Weight of a multi-resolution STFT log-magnitude term added to the
         reconstruction MSE (:func:`skgen.nn.losses.stft_log_magnitude_loss`),
@@ -235,7 +235,7 @@ class TimesNetGenerator(MixingGenerator):
         top_k=2,
         num_kernels=3,
         dropout=0.0,
-        epochs=35,
+        epochs=28,
         lr=4e-3,
         spectral_loss=0.0,
         precision="auto",

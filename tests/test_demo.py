@@ -53,7 +53,7 @@ def test_quick_demo_writes_report_metrics_and_figures(tmp_path, capsys):
     # per model: f0 confusion, response spectra, durations, novelty, the
     # GOF heat map, PSA against the GMM, the residual correlation, and 4
     # figures for one station of each of the 2 regions; the quick run draws
-    # TimesNet-Gen's only (the full run every model's but the reference)
+    # TimesNet-Gen's only (the full run the two networks')
     assert len(figures) == 7 + 4 * 2
     assert all(name.startswith("TimesNet-Gen-") for name in figures)
     assert "TimesNet-Gen-gof-bands.png" in figures and "TimesNet-Gen-gmm-psa.png" in figures
