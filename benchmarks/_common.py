@@ -7,6 +7,8 @@ The measurements themselves come from the package (``skgen.scoring``,
 
 import argparse
 import json
+import os
+import platform
 import time
 
 import numpy as np
@@ -20,6 +22,7 @@ from skgen import (
     make_strong_motion,
 )
 from skgen.datasets import REGIONS
+from skgen.nn import cpu_has_native_bfloat16, resolve_precision
 
 # Samplers on a fitted TimesNetGenerator (set_params), by name.
 SAMPLING_VARIANTS = {
@@ -125,11 +128,28 @@ def parser(description, *, seeds=(0, 1, 2), stations=6, records=10):
 
 
 def parse(parser):
-    """Parse the command line and apply ``--threads``."""
+    """Parse the command line, apply ``--threads`` and print the machine."""
     args = parser.parse_args()
     if args.threads is not None:
         torch.set_num_threads(args.threads)
+    print(machine())
     return args
+
+
+def machine():
+    """One line: CPU model, cores, torch threads, native bfloat16, load."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo") as info:
+            model = next(line for line in info if line.startswith("model name"))
+        model = model.split(":", 1)[1].strip()
+    except (OSError, StopIteration):
+        pass
+    return (
+        f"{model}, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}, "
+        f"native bfloat16: {cpu_has_native_bfloat16()} (precision='auto' trains in "
+        f"{resolve_precision('auto', 'cpu')}), load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 def regions_of(train):

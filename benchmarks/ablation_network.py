@@ -87,13 +87,18 @@ def score(generator, bunch, seed):
 def main():
     p = parser(__doc__.splitlines()[0], stations=6, records=10)
     p.add_argument("--epochs", type=int, default=None, help="TimesNet-Gen epochs (default: its)")
+    p.add_argument(
+        "--precision", default="auto", choices=["auto", "float32", "bfloat16"], help="training"
+    )
     args = parse(p)
     regions = regions_of(args.train)
     runs = {name: [] for name in GENERATORS}
     seconds = {name: [] for name in GENERATORS}
     for seed in args.seeds:
         data = simulate(regions, args.stations, args.records, seed)
-        timesnet = TimesNetGenerator(sampler=MixingSampler(), random_state=seed)
+        timesnet = TimesNetGenerator(
+            sampler=MixingSampler(), precision=args.precision, random_state=seed
+        )
         if args.epochs is not None:
             timesnet.set_params(epochs=args.epochs)
         generators = {

@@ -18,7 +18,7 @@ period from the radial in Rayleigh waves) are the record's
 import numpy as np
 import scipy.fft
 
-__all__ = ["evolutionary_surrogates", "window_samples"]
+__all__ = ["draw_phases", "evolutionary_surrogates", "window_samples"]
 
 # Records transformed at a time: their frames (four copies of each record)
 # stay within a few MB.
@@ -55,7 +55,35 @@ def _overlap_add(frames, n_blocks):
     return out.reshape(*lead, n_blocks * hop)
 
 
-def evolutionary_surrogates(records, width, rng):
+def _n_blocks(n_times, width):
+    """Hops of the padded record: a window on the left and at least one on
+    the right, to whole hops."""
+    return -(-(n_times + 2 * width) // (width // _HOPS_PER_WINDOW))
+
+
+def draw_phases(n_records, n_times, width, rng):
+    """The random phase turns of :func:`evolutionary_surrogates`, as fractions
+    of a turn.
+
+    Parameters
+    ----------
+    n_records, n_times : int
+    width : int
+        Window length in samples, a multiple of 4 (:func:`window_samples`).
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    phases : ndarray of shape (n_records, 1, n_frames, width // 2 + 1), float32
+        Uniform on [0, 1), one per record, window and frequency (shared by
+        the channels). Drawing them for many records at once or in
+        consecutive pieces gives the same values.
+    """
+    n_frames = _n_blocks(n_times, width) - _HOPS_PER_WINDOW + 1
+    return rng.random((n_records, 1, n_frames, width // 2 + 1), dtype=np.float32)
+
+
+def evolutionary_surrogates(records, width, phases, workers=-1):
     """Records with the STFT magnitudes of ``records`` and random phases.
 
     Each record is zero-padded by one window at both ends, cut into windows
@@ -72,8 +100,11 @@ def evolutionary_surrogates(records, width, rng):
     records : ndarray of shape (n_records, n_channels, n_times)
     width : int
         Window length in samples, a multiple of 4 (:func:`window_samples`).
-    rng : numpy.random.Generator
-        Draws the phases, ``_BLOCK`` records at a time.
+    phases : ndarray or numpy.random.Generator
+        The turns from :func:`draw_phases` for these records, or a generator
+        to draw them from.
+    workers : int, default=-1
+        Threads of each Fourier transform (``scipy.fft``).
 
     Returns
     -------
@@ -82,33 +113,35 @@ def evolutionary_surrogates(records, width, rng):
     # C order: reductions over time then sum in the same order whatever the
     # layout the records came in (a bank of network outputs is strided).
     records = np.ascontiguousarray(records, dtype=np.float32)
+    if isinstance(phases, np.random.Generator):
+        phases = draw_phases(len(records), records.shape[-1], width, phases)
     return np.concatenate(
         [
-            _block_surrogates(records[start : start + _BLOCK], width, rng)
+            _block_surrogates(
+                records[start : start + _BLOCK], width, phases[start : start + _BLOCK], workers
+            )
             for start in range(0, len(records), _BLOCK)
         ]
     )
 
 
-def _block_surrogates(records, width, rng):
+def _block_surrogates(records, width, phases, workers):
     n_records, n_channels, n_times = records.shape
     hop = width // _HOPS_PER_WINDOW
-    # Pad a window on the left and at least one on the right, to whole hops.
-    n_blocks = -(-(n_times + 2 * width) // hop)
+    n_blocks = _n_blocks(n_times, width)
     padded = np.zeros((n_records, n_channels, n_blocks * hop), dtype=np.float32)
     padded[..., width : width + n_times] = records
     window = _hann(width)
     n_frames = n_blocks - _HOPS_PER_WINDOW + 1
     frames = np.lib.stride_tricks.sliding_window_view(padded, width, axis=-1)[..., ::hop, :]
-    spectrum = scipy.fft.rfft(frames[..., :n_frames, :] * window, axis=-1, workers=-1)
-    angle = rng.random((n_records, 1, n_frames, spectrum.shape[-1]), dtype=np.float32)
-    angle *= np.float32(2 * np.pi)
+    spectrum = scipy.fft.rfft(frames[..., :n_frames, :] * window, axis=-1, workers=workers)
+    angle = phases * np.float32(2 * np.pi)
     angle[..., 0] = 0.0
     turn = np.empty(angle.shape, dtype=np.complex64)
     turn.real = np.cos(angle)
     turn.imag = np.sin(angle)
     spectrum *= turn
-    resynthesised = scipy.fft.irfft(spectrum, n=width, axis=-1, workers=-1)
+    resynthesised = scipy.fft.irfft(spectrum, n=width, axis=-1, workers=workers)
     resynthesised *= window
     shape = (n_records, n_channels, n_frames, _HOPS_PER_WINDOW, hop)
     summed = _overlap_add(resynthesised.reshape(shape), n_blocks)

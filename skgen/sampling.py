@@ -21,13 +21,15 @@ waveforms it draws on.
 """
 
 import numbers
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Options, StrOptions
 
 from ._constraints import at_least, positive
-from ._evolutionary import evolutionary_surrogates, window_samples
+from ._evolutionary import draw_phases, evolutionary_surrogates, window_samples
 from ._mixing import (
     band_edges,
     draw_mixtures,
@@ -44,6 +46,9 @@ __all__ = ["EvolutionarySampler", "MixingSampler"]
 # Records generated per vectorised step of ``sample``: bounds the memory of
 # the gathered components (and of the latent noise) for large requests.
 _CHUNK_RECORDS = 256
+
+# Threads of EvolutionarySampler.sample (None: one per core).
+_THREADS = None
 
 # The flat constructor parameters of generators saved before samplers
 # existed, with the values their constructors defaulted to.
@@ -575,10 +580,10 @@ class EvolutionarySampler(_BankSampler):
         phases = np.random.default_rng(seed_from(rng))
         width = window_samples(self.window, fs, n_times)
         envelope_samples = envelope_width(fs, n_times)
-        chunks = []
-        for start in range(0, n_samples, _CHUNK_RECORDS):
-            rows = parents[start : start + _CHUNK_RECORDS]
-            records = evolutionary_surrogates(entry["recon"][rows], width, phases)
+
+        def chunk(job):
+            rows, turns = job
+            records = evolutionary_surrogates(entry["recon"][rows], width, turns, workers=1)
             envelope = entry["envelope"][rows] if self.restore_envelope else None
             if self.restore == "spectrum":
                 records = restore_bands_and_envelope(
@@ -588,7 +593,21 @@ class EvolutionarySampler(_BankSampler):
                 records = match_envelope(records, envelope, envelope_samples)
             records *= entry["sigma"][rows].astype(np.float32)[..., None]
             records += entry["mu"][rows].astype(np.float32)[..., None]
-            chunks.append(records)
+            return records
+
+        # Chunks run on threads (numpy and scipy.fft release the GIL), a
+        # wave of one chunk per core at a time; the phases are drawn here,
+        # in order, so that the records do not depend on the threads.
+        starts = range(0, n_samples, _CHUNK_RECORDS)
+        n_threads = max(1, min(_THREADS or os.cpu_count() or 1, len(starts)))
+        chunks = []
+        with ThreadPoolExecutor(n_threads) as pool:
+            for wave in range(0, len(starts), n_threads):
+                jobs = []
+                for start in starts[wave : wave + n_threads]:
+                    rows = parents[start : start + _CHUNK_RECORDS]
+                    jobs.append((rows, draw_phases(len(rows), n_times, width, phases)))
+                chunks.extend(pool.map(chunk, jobs))
         return np.concatenate(chunks), parents[:, None], np.ones((n_samples, 1))
 
 

@@ -15,7 +15,7 @@ from skgen import (
     load,
     make_strong_motion,
 )
-from skgen._evolutionary import evolutionary_surrogates, window_samples
+from skgen._evolutionary import draw_phases, evolutionary_surrogates, window_samples
 from skgen._mixing import band_amplitudes, envelope_width, log_envelope
 
 N_TIMES = 1024
@@ -50,7 +50,8 @@ def test_zero_turns_give_the_record_back(width):
     # Weighted overlap-add inverts the STFT exactly: all that changes a record
     # is the phases.
     x = np.random.default_rng(0).standard_normal((2, 3, 700)).astype(np.float32)
-    np.testing.assert_allclose(evolutionary_surrogates(x, width, _NoTurns()), x, atol=2e-5)
+    turns = draw_phases(len(x), x.shape[-1], width, _NoTurns())
+    np.testing.assert_allclose(evolutionary_surrogates(x, width, turns), x, atol=2e-5)
 
 
 def test_window_samples():
@@ -145,6 +146,32 @@ def test_records_get_their_parents_bands_envelope_and_amplitude(fitted, data):
         np.sum(normalised**2, -1) * np.sum(records**2, -1)
     )
     assert np.median(np.abs(correlation)) < 0.3
+
+
+def test_phases_drawn_in_pieces_or_at_once_are_the_same():
+    whole = draw_phases(40, 1000, 64, np.random.default_rng(5))
+    rng = np.random.default_rng(5)
+    pieces = [draw_phases(n, 1000, 64, rng) for n in (16, 3, 21)]
+    np.testing.assert_array_equal(np.concatenate(pieces), whole)
+    # (records, 1 shared by the channels, windows of the padded record, bins)
+    assert whole.shape == (40, 1, -(-(1000 + 2 * 64) // 16) - 3, 33)
+    x = np.random.default_rng(0).standard_normal((40, 3, 1000)).astype(np.float32)
+    np.testing.assert_array_equal(
+        evolutionary_surrogates(x, 64, whole),
+        evolutionary_surrogates(x, 64, np.random.default_rng(5)),
+    )
+
+
+def test_records_do_not_depend_on_the_threads(fitted, data, monkeypatch):
+    # More records than a chunk, so that chunks run on several threads.
+    import skgen.sampling
+
+    station = data.stations[0]
+    n = 2 * skgen.sampling._CHUNK_RECORDS + 7
+    monkeypatch.setattr(skgen.sampling, "_THREADS", 1)
+    one = fitted.sample(station, n, random_state=2)
+    monkeypatch.setattr(skgen.sampling, "_THREADS", 3)
+    np.testing.assert_array_equal(fitted.sample(station, n, random_state=2), one)
 
 
 def test_seeded_and_saved(fitted, data, tmp_path):
