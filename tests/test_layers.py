@@ -7,6 +7,7 @@ reason for each.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,14 @@ def test_no_module_over_700_lines():
         if (n := len(p.read_text().splitlines())) > 700
     }
     assert not long, f"modules over 700 lines: {long}"
+
+
+def test_every_file_of_the_package_names_its_job_in_docs_layout():
+    # docs/layout.rst, "Every file's one job": one line per module, no more.
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "docs" / "layout.rst").read_text()
+    section = text[text.index("Every file's one job") :]
+    listed = set(re.findall(r"^- ``(skgen/[\w/]+\.py)``: \S", section, flags=re.M))
+    files = {p.relative_to(root).as_posix() for p in (root / "skgen").rglob("*.py")}
+    assert files - listed == set(), "add these files to docs/layout.rst"
+    assert listed - files == set(), "these files are gone: remove them from docs/layout.rst"
