@@ -48,8 +48,9 @@ class TimesNetGenerator(MixingGenerator):
     times smaller, same samples.
 
     The defaults are sized for a CPU (168 k parameters at n_times 6000, 96 k
-    of them the positional table; the demo data, 160 records of 3 x 6000
-    samples, trains in about 3.5 minutes on 2 cores);
+    of them the positional table; the demo's 80 training records of 3 x 6000
+    samples train in 80 s in bfloat16 and 180 s in float32 on a 2-core
+    Intel Xeon);
     :meth:`paper_config` gives the paper's network.
 
     Parameters
@@ -82,7 +83,7 @@ class TimesNetGenerator(MixingGenerator):
         without native bfloat16), batches of 4 at 4e-3 take 100 records of
         6000 samples to a normalised reconstruction error below 0.01 with
         their peaks within 10 % by epoch 17-20 of 28 (2 seeds, 82-97 s);
-        the 28 + 4 epochs take about 2.7 minutes on 2 idle cores of an AMD
+        the 28 + 4 epochs take about 2.5 minutes on 2 idle cores of an AMD
         EPYC (docs/method.rst, "Training length, loss and precision").
     spectral_loss : float, default=0.0
         Weight of a multi-resolution STFT log-magnitude term added to the

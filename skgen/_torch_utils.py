@@ -53,7 +53,7 @@ def resolve_precision(precision, device):
 
     ``"auto"`` is bfloat16 autocast where the hardware computes it natively
     (a CPU with AMX or AVX512-BF16, a CUDA device with bfloat16 support) and
-    float32 elsewhere (docs/method.rst, "Training").
+    float32 elsewhere (docs/method.rst, "Training precision").
     """
     check_precision(precision)
     if precision != "auto":

@@ -12,7 +12,7 @@ The ``"basin"`` preset carries the same spectra by waves instead of
 independent noise per component: S waves polarised by a double-couple
 radiation pattern and the back-azimuth, P waves on the vertical and the radial
 before them, and dispersed surface waves of a sedimentary basin
-(``docs/data.rst``, "Region presets").
+(``docs/presets.rst``).
 
 References
 ----------

@@ -479,7 +479,7 @@ class EvolutionarySampler(_BankSampler):
 
     See Also
     --------
-    MixingSampler : TimesNet-Gen's mixtures of several records.
+    MixingSampler : TimesNet-Gen's mixtures of several records (the previous default).
 
     Examples
     --------

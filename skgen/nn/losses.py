@@ -1,4 +1,4 @@
-"""Training losses on waveforms (docs/method.rst, "Training")."""
+"""Training losses on waveforms (docs/method.rst, "Training length, loss and precision")."""
 
 import torch
 

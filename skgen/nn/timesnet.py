@@ -1,4 +1,4 @@
-"""TimesNet autoencoder of TimesNet-Gen (docs/method.rst, "The network").
+"""TimesNet autoencoder of TimesNet-Gen (docs/method.rst, "TimesNet-Gen").
 
 Records go in as ``(batch, n_channels, n_times)``; inside the network time
 runs along axis 1, ``(batch, n_times, d_model)``, as in TimesNet.
