@@ -331,6 +331,18 @@ def test_compare_intervals_and_paired_tests(data):
     assert "good vs wrong" in text and "novelty" in text
 
 
+def test_compare_interval_of_infinite_scores_is_their_range():
+    # The published sampling of a station with no more records than it mixes
+    # gives one record over and over: a spread of -inf in every repeat.
+    from skgen.scoring._compare import _interval
+
+    assert _interval([-np.inf, -np.inf, -np.inf]) == (-np.inf, -np.inf, -np.inf)
+    assert _interval([-np.inf, -1.0, -0.5]) == (-np.inf, -np.inf, -0.5)
+    mean, low, high = _interval([1.0, 2.0, 3.0])
+    half = stats.t.ppf(0.975, 2) * 1.0 / math.sqrt(3)
+    assert (mean, low, high) == pytest.approx((2.0, 2.0 - half, 2.0 + half))
+
+
 def test_compare_of_a_model_with_itself_has_p_value_one(data):
     good = ResamplingGenerator().fit(data.X, data.stations)
     result = compare({"a": good, "b": good}, data.X, data.stations, scoring="pga", n_repeats=2)

@@ -26,11 +26,17 @@ DEFAULT_COMPARISON = ("alignment", "log_hvsr", "psa", "duration", "novelty", "c2
 
 
 def _interval(values):
-    """Mean and 95 % Student-t interval of the mean over repeats."""
+    """Mean and 95 % Student-t interval of the mean over repeats.
+
+    With an infinite value (a spread of ``-inf``: generated records that do
+    not vary) there is no t-interval: the range of the values stands in.
+    """
     values = np.asarray(values, dtype=float)
     mean = float(np.mean(values))
     if values.size < 2:
         return mean, float("nan"), float("nan")
+    if np.any(np.isinf(values)) and not np.any(np.isnan(values)):
+        return mean, float(values.min()), float(values.max())
     half = stats.t.ppf(0.975, values.size - 1) * np.std(values, ddof=1) / np.sqrt(values.size)
     return mean, float(mean - half), float(mean + half)
 
