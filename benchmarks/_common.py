@@ -195,11 +195,15 @@ def print_table(title, runs, train, seconds, mark=None):
     """Per quantity and region, the mean over seeds with its min-max spread.
 
     ``runs`` is one ``{region: {quantity: value}}`` per seed; ``mark(quantity,
-    mean)`` returns True where a cell gets a ``*`` (a missed target).
+    mean)`` returns True where a cell gets a ``*`` (a missed target);
+    ``train`` None: nothing was trained (no training region, no fit time).
     """
     regions = list(runs[0])
     width = max([16, *(len(key) + 2 for key in runs[0][regions[0]])])
-    print(f"\n== {title}: trained on {train}, fit {np.mean(seconds):.0f} s (mean)")
+    if train is None:  # nothing trained
+        print(f"\n== {title}")
+    else:
+        print(f"\n== {title}: trained on {train}, fit {np.mean(seconds):.0f} s (mean)")
     print(
         f"{'quantity':<{width}}"
         + "".join(f"{r + (' (train)' if r == train else ''):>24}" for r in regions)
