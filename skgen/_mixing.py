@@ -115,7 +115,7 @@ def _band_rms(spectrum, n_times):
     return np.maximum(amplitude, 1e-12).astype(np.float32)
 
 
-def match_bands(records, target):
+def match_bands(records, target, workers=-1):
     """Rescale each band's Fourier amplitude to ``target``, keeping the phase.
 
     Parameters
@@ -123,17 +123,21 @@ def match_bands(records, target):
     records : ndarray of shape (n_records, n_channels, n_times)
     target : ndarray of shape (n_records, n_channels, n_bands)
         Band amplitudes as :func:`band_amplitudes` measures them.
+    workers : int, default=-1
+        Threads of each Fourier transform (``scipy.fft``; the result does
+        not depend on them).
     """
     n_times = records.shape[-1]
     # One rFFT gives both the band amplitudes and the spectrum to rescale.
-    spectrum = scipy.fft.rfft(records, axis=-1, workers=-1)
+    spectrum = scipy.fft.rfft(records, axis=-1, workers=workers)
     edges = band_edges(n_times)
     actual = _band_rms(spectrum, n_times)
     gain = np.where(actual > 1e-12, target / actual, 1.0).astype(np.float32)
     widths = np.diff(np.append(edges, spectrum.shape[-1]))[: gain.shape[-1]]
     per_bin = np.repeat(gain, widths, axis=-1)
     spectrum[..., 1 : 1 + per_bin.shape[-1]] *= per_bin
-    return scipy.fft.irfft(spectrum, n=n_times, axis=-1, workers=-1).astype(np.float32, copy=False)
+    spectrum = scipy.fft.irfft(spectrum, n=n_times, axis=-1, workers=workers)
+    return spectrum.astype(np.float32, copy=False)
 
 
 def envelope_width(fs, n_times):
@@ -257,7 +261,7 @@ def match_envelope(records, log_target, width):
     return np.multiply(records, per_sample, dtype=np.float32)
 
 
-def restore_bands_and_envelope(records, band_target, log_envelope, width):
+def restore_bands_and_envelope(records, band_target, log_envelope, width, workers=-1):
     """Give records target band amplitudes and, optionally, a power envelope.
 
     The envelope gain widens the spectrum a little and the band gain spreads
@@ -274,10 +278,12 @@ def restore_bands_and_envelope(records, band_target, log_envelope, width):
         None restores the bands only.
     width : int
         The envelope window (samples).
+    workers : int, default=-1
+        Threads of each Fourier transform (:func:`match_bands`).
     """
-    records = match_bands(records, band_target)
+    records = match_bands(records, band_target, workers)
     for _ in range(ENVELOPE_ITERATIONS if log_envelope is not None else 0):
-        records = match_bands(match_envelope(records, log_envelope, width), band_target)
+        records = match_bands(match_envelope(records, log_envelope, width), band_target, workers)
     return records
 
 

@@ -587,7 +587,7 @@ class EvolutionarySampler(_BankSampler):
             envelope = entry["envelope"][rows] if self.restore_envelope else None
             if self.restore == "spectrum":
                 records = restore_bands_and_envelope(
-                    records, entry["band"][rows], envelope, envelope_samples
+                    records, entry["band"][rows], envelope, envelope_samples, workers=1
                 )
             elif envelope is not None:
                 records = match_envelope(records, envelope, envelope_samples)
