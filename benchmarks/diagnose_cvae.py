@@ -112,8 +112,12 @@ class PoolTransform:
 
 
 class Network:
-    """The fitted CVAE's network and spectrogram transform, from its public
-    fitted attributes (docs/method.rst, "The spectrogram CVAE baseline")."""
+    """The fitted CVAE's network and spectrogram transform, stage by stage.
+
+    A diagnostic of the estimator's own pipeline: it calls the estimator's
+    transforms (``_encode``, ``_magnitude``) rather than copies of them, so
+    that what it measures cannot drift from what ``sample`` does
+    (docs/method.rst, "The spectrogram CVAE baseline")."""
 
     def __init__(self, gen):
         self.gen = gen
@@ -123,32 +127,20 @@ class Network:
             torch.from_numpy(np.asarray(X, np.float32)), self.gen.n_fft, self.gen.hop_length
         )
 
-    def standardised(self, spectrum):
-        g = self.gen
-        return (torch.log(spectrum.abs() + g.magnitude_floor_) - g.spectrogram_mean_) / (
-            g.spectrogram_std_
-        )
-
-    def magnitude(self, standardised):
-        g = self.gen
-        log_magnitude = standardised * g.spectrogram_std_ + g.spectrogram_mean_
-        return torch.clamp(torch.exp(log_magnitude) - g.magnitude_floor_, min=0.0)
-
     def slot(self, station, unknown=False):
         index = self.gen.station_index_
         return len(index) if unknown else index.get(station, len(index))
 
     def encode(self, X, slot):
-        slots = torch.full((len(X),), slot, dtype=torch.long)
-        with torch.no_grad():
-            mean, logvar = self.gen.module_.encode(self.standardised(self.spectrum(X)), slots)
-        return mean.double().numpy(), logvar.double().numpy()
+        slots = np.full(len(X), slot, dtype=np.int64)
+        mean, logvar = self.gen._encode(np.asarray(X, np.float32), slots)
+        return mean.astype(np.float64), logvar.astype(np.float64)
 
     def decode(self, z, slot):
         slots = torch.full((len(z),), slot, dtype=torch.long)
         with torch.no_grad():
             out = self.gen.module_.decode(torch.as_tensor(z, dtype=torch.float32), slots)
-        return self.magnitude(out)
+        return self.gen._magnitude(out)
 
     def waveforms(self, magnitude, n_times, rng, phase_of=None):
         """Griffin-Lim (the estimator's iterations) or, with ``phase_of`` (a
