@@ -289,20 +289,16 @@ class IntensityMeasureScorer(BaseStationScorer):
             # A real record's measures do not depend on the split: with a
             # cache (one data set, several models or repeats), every record
             # is measured once.
-            key = None
-            if cache is not None:
+            if cache is None:
+                values = measured(X[real_rows])
+            else:
                 setting = self.c2st_features if measure == "c2st" else tuple(periods.tolist())
                 key = ("real records", measure, setting, float(fs))
-            if key is not None and key not in cache:
-                cache[key] = measured(X)
-            if key is not None:
-                values = cache[key]
-                real[measure] = np.full(values.shape, np.nan)
-                real[measure][real_rows] = values[real_rows]
-            else:
-                values = measured(X[real_rows])
-                real[measure] = np.full((X.shape[0], values.shape[1]), np.nan)
-                real[measure][real_rows] = values
+                if key not in cache:
+                    cache[key] = measured(X)
+                values = cache[key][real_rows]
+            real[measure] = np.full((X.shape[0], values.shape[1]), np.nan)
+            real[measure][real_rows] = values
             values = measured(np.concatenate(protocol.generated))
             bounds = np.cumsum([0] + [len(g) for g in protocol.generated])
             generated[measure] = [values[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
