@@ -305,8 +305,7 @@ def run_demo(out="skgen-demo", quick=False, random_state=0):
             fit_seconds=fit_seconds[name],
             params={k: repr(v) for k, v in model.get_params().items()},
         )
-        chosen = config["drawn"] is None or name in config["drawn"]
-        if can_plot and name != _REFERENCE and chosen:
+        if can_plot and name in config["drawn"]:
             drawn = figures(name.replace(" ", "-"), model, reports, X, stations, fs, examples)
             images.update(save_figures(out, {name: drawn}))
     write_report(
