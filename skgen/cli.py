@@ -45,11 +45,12 @@ def _sampler(name):
     }[name]()
 
 
-def _check_takes_sampler(cls_name, sampler):
-    if sampler is not None and cls_name == "SpectrogramCVAEGenerator":
+def _check_takes_sampler(cls, sampler):
+    """--sampler only for generators with a ``sampler`` parameter."""
+    if sampler is not None and "sampler" not in cls().get_params(deep=False):
         raise UsageError(
-            "--sampler applies to timesnet and stochastic generators; the CVAE samples "
-            "its station's latent Gaussian"
+            "--sampler applies to timesnet and stochastic generators; "
+            f"{cls.__name__} has no sampler (the CVAE samples its station's latent Gaussian)"
         )
 
 
@@ -193,7 +194,7 @@ def _cmd_fit(args):
     from ._distributed import is_main_process
 
     cls = getattr(skgen, _GENERATORS[args.generator])
-    _check_takes_sampler(cls.__name__, args.sampler)
+    _check_takes_sampler(cls, args.sampler)
     params = _parse_params(args.param, cls, args.sampler)
     if args.sampler is not None:
         params["sampler"] = _sampler(args.sampler)
@@ -329,7 +330,7 @@ def _cmd_sample(args):
     format = _sample_format(args)
     n = check_count(args.n, "n_samples")
     generator = skgen.load(args.model)
-    _check_takes_sampler(type(generator).__name__, args.sampler)
+    _check_takes_sampler(type(generator), args.sampler)
     station = _station_label(generator, args.station)
     _check_output_size(n, generator.n_times_, format, out)
     if args.sampler is not None:
