@@ -38,7 +38,8 @@ __all__ = ["evaluate", "figures", "run_demo"]
 # as the paper's, 5 pool and 5 held-out per station, as the quality
 # benchmarks) with each generator's CPU defaults and the networks' figures,
 # sized to finish in under 5 minutes on 2 cores (on a 2-core Intel Xeon:
-# 2 min 51 s in bfloat16, 4 min 33 s forced to float32).
+# 2 min 36 s in bfloat16, 3 min 50 s with precision="float32";
+# benchmarks/bench_demo.py).
 # Quick run: a first look in under a minute: fewer and shorter records
 # (30 s), fewer epochs, and the figures of TimesNet-Gen only.
 _FULL = dict(
@@ -75,9 +76,11 @@ _NO_NETWORK = "Evolutionary (no network)"
 _COMPARED = ("alignment", "psa", "duration", "novelty", "c2st", "spread")
 
 
-def _models(random_state, overrides):
+def _models(random_state, overrides, precision="auto"):
     models = {
-        "TimesNet-Gen": TimesNetGenerator(random_state=random_state, verbose=1),
+        "TimesNet-Gen": TimesNetGenerator(
+            precision=precision, random_state=random_state, verbose=1
+        ),
         "Spectrogram CVAE": SpectrogramCVAEGenerator(random_state=random_state, verbose=1),
         _REFERENCE: StochasticGenerator(random_state=random_state),
         _NO_NETWORK: StochasticGenerator(
@@ -212,7 +215,7 @@ def figures(stem, model, reports, X, stations, fs, examples):
     return result
 
 
-def run_demo(out="skgen-demo", quick=False, random_state=0):
+def run_demo(out="skgen-demo", quick=False, random_state=0, precision="auto"):
     """Run the demo and write its outputs.
 
     Parameters
@@ -223,6 +226,10 @@ def run_demo(out="skgen-demo", quick=False, random_state=0):
         A smaller data set and fewer epochs.
     random_state : int, default=0
         Seed of the data, the models and the scorer.
+    precision : {"auto", "float32"}, default="auto"
+        TimesNet-Gen's training precision: ``"float32"`` trains as CPUs
+        without native bfloat16 do, also on one that has it (the demo's time
+        on such CPUs).
 
     Returns
     -------
@@ -269,7 +276,7 @@ def run_demo(out="skgen-demo", quick=False, random_state=0):
         offset += len(data.X)
 
     os.makedirs(out, exist_ok=True)
-    models = _models(random_state, config["overrides"])
+    models = _models(random_state, config["overrides"], precision)
     fit_seconds = {}
     for name, model in models.items():
         print(f"\n== fitting {name}")

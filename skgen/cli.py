@@ -394,7 +394,7 @@ def _cmd_score(args):
 def _cmd_demo(args):
     from ._demo import run_demo
 
-    run_demo(out=args.out, quick=args.quick, random_state=args.seed)
+    run_demo(out=args.out, quick=args.quick, random_state=args.seed, precision=args.precision)
     return 0
 
 
@@ -451,6 +451,13 @@ def build_parser():
     demo.add_argument("--out", default="skgen-demo", help="output folder (default ./skgen-demo)")
     demo.add_argument("--quick", action="store_true", help="a smaller run, under a minute")
     demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument(
+        "--precision",
+        choices=["auto", "float32"],
+        default="auto",
+        help="TimesNet-Gen's training precision (auto: bfloat16 where the CPU computes it "
+        "natively); float32 trains as CPUs without native bfloat16 do",
+    )
     demo.set_defaults(func=_cmd_demo)
 
     hv = sub.add_parser("hvsr", help="f0, A0 and PGA of each record in FILES")

@@ -76,3 +76,15 @@ def test_full_demo_trains_the_default_epochs_in_either_precision(overrides, epoc
     import skgen._demo as demo
 
     assert demo._models(0, overrides)["TimesNet-Gen"].epochs == epochs
+
+
+def test_demo_precision_option_reaches_timesnet(monkeypatch):
+    import skgen._demo as demo
+    from skgen.cli import main
+
+    assert demo._models(0, {})["TimesNet-Gen"].precision == "auto"
+    assert demo._models(0, {}, "float32")["TimesNet-Gen"].precision == "float32"
+    seen = {}
+    monkeypatch.setattr(demo, "run_demo", lambda **kwargs: seen.update(kwargs))
+    assert main(["demo", "--precision", "float32", "--out", "x"]) == 0
+    assert seen == dict(out="x", quick=False, random_state=0, precision="float32")
