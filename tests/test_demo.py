@@ -88,3 +88,22 @@ def test_demo_precision_option_reaches_timesnet(monkeypatch):
     monkeypatch.setattr(demo, "run_demo", lambda **kwargs: seen.update(kwargs))
     assert main(["demo", "--precision", "float32", "--out", "x"]) == 0
     assert seen == dict(out="x", quick=False, random_state=0, precision="float32")
+
+
+@pytest.mark.slow
+def test_quick_demo_runs_without_pygmm(tmp_path, capsys, monkeypatch):
+    # The README's first command installs skgen[plot] only: the demo must run
+    # without the gmm extra and say what it left out.
+    import skgen._demo as demo
+
+    def missing():
+        raise ImportError("Ground-motion models need pygmm: pip install 'skgen[gmm]'")
+
+    monkeypatch.setattr(demo, "import_pygmm", missing)
+    out = tmp_path / "demo"
+    assert main(["demo", "--quick", "--out", str(out)]) == 0
+    assert "ground-motion-model residuals left out" in capsys.readouterr().out
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["TimesNet-Gen"]["gmm"] is None
+    assert metrics["TimesNet-Gen"]["gof_summary"]["gof"] >= 0
+    assert not list(out.glob("*gmm-psa.png"))
